@@ -1,0 +1,88 @@
+import { z } from "zod";
+import type { Role } from "./db/schema";
+import type { RateLimiter } from "./limiter/durable-object";
+
+/** Worker bindings as declared in wrangler.toml (vars), secrets and `.dev.vars`. */
+export type Bindings = {
+  DATABASE_URL: string;
+  JWT_SECRET: string;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+  ACCESS_TOKEN_TTL_SECONDS: string;
+  REFRESH_TOKEN_TTL_SECONDS: string;
+  MAX_BODY_BYTES: string;
+  RATE_LIMIT_INGEST: string;
+  RATE_LIMIT_READ: string;
+  RATE_LIMIT_WRITE: string;
+  RATE_LIMIT_AUTH: string;
+  SERVER_TIMING: string;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+};
+
+export type RateLimitRule = { limit: number; periodSeconds: number };
+
+const positiveInt = (name: string) =>
+  z
+    .string({ error: `${name} is required` })
+    .regex(/^[1-9]\d*$/, `${name} must be a positive integer`)
+    .transform(Number);
+
+const rateLimit = (name: string) =>
+  z
+    .string({ error: `${name} is required` })
+    .regex(/^[1-9]\d*\/[1-9]\d*s$/, `${name} must look like "<count>/<seconds>s", e.g. "100/60s"`)
+    .transform((v): RateLimitRule => {
+      const [count, seconds] = v.slice(0, -1).split("/");
+      return { limit: Number(count), periodSeconds: Number(seconds) };
+    });
+
+const configSchema = z.object({
+  DATABASE_URL: z
+    .string({ error: "DATABASE_URL is required (wrangler secret put DATABASE_URL)" })
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// connection string"),
+  JWT_SECRET: z
+    .string({ error: "JWT_SECRET is required (wrangler secret put JWT_SECRET)" })
+    .min(32, "JWT_SECRET must be at least 32 characters"),
+  JWT_ISSUER: z.string().min(1, "JWT_ISSUER must not be empty"),
+  JWT_AUDIENCE: z.string().min(1, "JWT_AUDIENCE must not be empty"),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt("ACCESS_TOKEN_TTL_SECONDS"),
+  REFRESH_TOKEN_TTL_SECONDS: positiveInt("REFRESH_TOKEN_TTL_SECONDS"),
+  MAX_BODY_BYTES: positiveInt("MAX_BODY_BYTES"),
+  RATE_LIMIT_INGEST: rateLimit("RATE_LIMIT_INGEST"),
+  RATE_LIMIT_READ: rateLimit("RATE_LIMIT_READ"),
+  RATE_LIMIT_WRITE: rateLimit("RATE_LIMIT_WRITE"),
+  RATE_LIMIT_AUTH: rateLimit("RATE_LIMIT_AUTH"),
+  SERVER_TIMING: z.enum(["on", "off"], { error: 'SERVER_TIMING must be "on" or "off"' }).default("off"),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+// The env object is stable for the life of an isolate: parse it once, not per request.
+const parsed = new WeakMap<object, Config>();
+
+/** Validated configuration; a missing or malformed value throws a ConfigError naming what to set. */
+export function getConfig(env: Bindings): Config {
+  const cached = parsed.get(env);
+  if (cached) return cached;
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => i.message).join("; ");
+    throw new ConfigError(`Invalid Worker configuration: ${problems}`);
+  }
+  parsed.set(env, result.data);
+  return result.data;
+}
+
+/** Who is calling, as established by the access token (no database read). */
+export type Principal = { userId: number; username: string; role: Role };
+
+export type Variables = {
+  requestId: string;
+  principal: Principal;
+};
+
+export type AppEnv = { Bindings: Bindings; Variables: Variables };

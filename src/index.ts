@@ -1,0 +1,8 @@
+import { createApp } from "./app";
+
+export { RateLimiter } from "./limiter/durable-object";
+
+// Built once per isolate: route compilation and the OpenAPI registry are not per-request work.
+const app = createApp();
+
+export default app;

@@ -1,0 +1,47 @@
+import { asc, eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { type Role, users } from "../db/schema";
+
+/** The users table's only door: the Worker, the users CLI and the dev script all come here. */
+export type UserRow = typeof users.$inferSelect;
+export type PublicUser = Pick<UserRow, "id" | "username" | "role" | "isActive" | "createdAt">;
+
+const publicColumns = {
+  id: users.id,
+  username: users.username,
+  role: users.role,
+  isActive: users.isActive,
+  createdAt: users.createdAt,
+};
+
+/** Inserts a user; returns null when the username is taken (one statement, no race). */
+export async function insertUser(
+  db: Db,
+  user: { username: string; passwordHash: string; role: Role },
+): Promise<PublicUser | null> {
+  const [row] = await db
+    .insert(users)
+    .values(user)
+    .onConflictDoNothing({ target: users.username })
+    .returning(publicColumns);
+  return row ?? null;
+}
+
+export async function findUserByUsername(db: Db, username: string): Promise<UserRow | null> {
+  const [row] = await db.select().from(users).where(eq(users.username, username)).limit(1);
+  return row ?? null;
+}
+
+export function listUsers(db: Db): Promise<PublicUser[]> {
+  return db.select(publicColumns).from(users).orderBy(asc(users.id));
+}
+
+/** Returns the updated user, or null when no such username exists. */
+export async function updateUser(
+  db: Db,
+  username: string,
+  change: Partial<Pick<UserRow, "role" | "isActive">>,
+): Promise<PublicUser | null> {
+  const [row] = await db.update(users).set(change).where(eq(users.username, username)).returning(publicColumns);
+  return row ?? null;
+}

@@ -1,0 +1,10 @@
+import type { Bindings } from "../src/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends Bindings {
+      /** Test-only: a loopback URL where no database listens. */
+      DEAD_DATABASE_URL: string;
+    }
+  }
+}

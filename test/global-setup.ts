@@ -1,0 +1,35 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { freePort, startLocalDatabase } from "../scripts/local-db";
+import { applyMigrations } from "../scripts/migrate";
+import { startSqlEndpoint } from "../scripts/sql-endpoint";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    deadDatabaseUrl: string;
+    jwtSecret: string;
+  }
+}
+
+/** A throw-away PostgreSQL on a free port (never the dev data), migrated, behind the SQL endpoint. */
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(join(tmpdir(), "vigil-test-"));
+  const db = await startLocalDatabase({ dataDir, port: await freePort(), persistent: false });
+  const endpoint = await startSqlEndpoint({ connectionString: db.connectionString, port: 0 });
+  const databaseUrl = `postgresql://vigil:vigil@127.0.0.1:${endpoint.port}/vigil`;
+  await applyMigrations(databaseUrl);
+
+  project.provide("databaseUrl", databaseUrl);
+  // A loopback port where nothing listens: what the Worker sees when the database is down.
+  project.provide("deadDatabaseUrl", `postgresql://vigil:vigil@127.0.0.1:${await freePort()}/vigil`);
+  project.provide("jwtSecret", crypto.randomUUID() + crypto.randomUUID());
+
+  return async () => {
+    await endpoint.close();
+    await db.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,55 @@
+import { env, exports } from "cloudflare:workers";
+import { hashPassword } from "../src/auth/password";
+import { signAccessToken } from "../src/auth/tokens";
+import { createDb } from "../src/db/client";
+import type { Role } from "../src/db/schema";
+import { getConfig } from "../src/env";
+import { insertUser, type PublicUser, updateUser } from "../src/users/store";
+
+export const BASE = "http://vigil.test";
+
+/** The test database, for asserting what a request left behind. */
+export const db = () => createDb(env.DATABASE_URL);
+
+/** A request through the Worker's own fetch, as a client would send it. */
+export function api(path: string, init: RequestInit & { json?: unknown; token?: string } = {}): Promise<Response> {
+  const { json, token, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (json !== undefined) {
+    headers.set("Content-Type", "application/json");
+    rest.body = JSON.stringify(json);
+    rest.method ??= "POST";
+  }
+  if (token) headers.set("Authorization", `Bearer ${token}`);
+  return exports.default.fetch(new Request(`${BASE}${path}`, { ...rest, headers }));
+}
+
+export type TestUser = PublicUser & { password: string; token: string };
+
+/** A fresh user with a unique name (tests never share principals), plus an access token. */
+export async function createUser(role: Role, options: { active?: boolean } = {}): Promise<TestUser> {
+  const password = `pw-${crypto.randomUUID()}`;
+  const username = `${role}-${crypto.randomUUID().slice(0, 12)}`;
+  const user = await insertUser(db(), { username, role, passwordHash: await hashPassword(password) });
+  if (!user) throw new Error(`could not create ${username}`);
+  if (options.active === false) {
+    await updateUser(db(), username, { isActive: false });
+  }
+  const token = await signAccessToken(getConfig(env), { userId: user.id, username, role });
+  return { ...user, password, token };
+}
+
+/** Database round trips the request made, from the Server-Timing header (SERVER_TIMING=on). */
+export function roundTrips(res: Response): number {
+  const m = /db;[^,]*desc="(\d+) round trips"/.exec(res.headers.get("Server-Timing") ?? "");
+  if (!m?.[1]) throw new Error("response has no db Server-Timing entry");
+  return Number(m[1]);
+}
+
+export async function problem(res: Response): Promise<Record<string, unknown>> {
+  const contentType = res.headers.get("Content-Type") ?? "";
+  if (!contentType.startsWith("application/problem+json")) {
+    throw new Error(`expected problem+json, got ${contentType}: ${await res.text()}`);
+  }
+  return (await res.json()) as Record<string, unknown>;
+}
