@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
+import { getPath } from "hono/utils/url";
 import type { AppEnv } from "./env";
 import { registerHealth } from "./health/routes";
 import { handleError } from "./http/handle-error";
@@ -19,10 +20,18 @@ const OPENAPI_INFO = {
   },
 };
 
+/**
+ * Routes are declared in the canonical form, with a trailing slash (`/api/events/`); a request
+ * without it is routed the same, with no redirect (DRF clients send both).
+ */
+function canonicalPath(request: Request): string {
+  const path = getPath(request);
+  return path.endsWith("/") ? path : `${path}/`;
+}
+
 /** Assembles the API: middleware order, routes, documentation and the 404/405 fallback. */
 export function createApp(): OpenAPIHono<AppEnv> {
-  // strict: false serves `/api/events` and `/api/events/` alike, without a redirect.
-  const app = new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
+  const app = new OpenAPIHono<AppEnv>({ getPath: canonicalPath, defaultHook: validationHook });
 
   app.use("*", requestId());
   app.use("*", serverTiming());
@@ -37,7 +46,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
   // Generated on first request, then served from memory for the life of the isolate.
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
-  app.get("/api/openapi.json", (c) => {
+  app.get("/api/openapi.json/", (c) => {
     document ??= app.getOpenAPI31Document(OPENAPI_INFO);
     return c.json(document);
   });

@@ -18,7 +18,8 @@ const liveRoute = createRoute({
   path: "/api/health/live/",
   tags: ["Operations"],
   summary: "Liveness only",
-  description: "200 while the Worker runs; touches neither the database nor the rate limiter (for probes and as the benchmark baseline).",
+  description:
+    "200 while the Worker runs; touches neither the database nor the rate limiter (for probes and as the benchmark baseline).",
   responses: {
     200: { description: "Alive", content: { "application/json": { schema: LivenessSchema } } },
   },

@@ -34,7 +34,12 @@ function routeTable(app: Hono<AppEnv>): RouteTable {
     byPath.set(route.path, methods);
   }
   return [...byPath].map(([path, methods]) => ({
-    pattern: new RegExp(`^${path.replace(/\/$/, "").replace(/:[^/]+/g, "[^/]+")}/?$`),
+    pattern: new RegExp(`^${escapeRegExp(path.replace(/\/$/, "")).replace(/:[^/]+/g, "[^/]+")}/?$`),
     methods: [...methods].sort(),
   }));
+}
+
+// Route paths are literal except for `:param` segments, which the caller turns into wildcards.
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
