@@ -2,6 +2,10 @@ import type { Bindings } from "../src/env";
 
 declare global {
   namespace Cloudflare {
+    interface GlobalProps {
+      mainModule: typeof import("../src/index");
+      durableNamespaces: "RateLimiter";
+    }
     interface Env extends Bindings {
       /** Test-only: a loopback URL where no database listens. */
       DEAD_DATABASE_URL: string;
