@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { getPath } from "hono/utils/url";
 import type { AppEnv } from "./env";
+import { registerEvents } from "./events/routes";
 import { registerHealth } from "./health/routes";
 import { handleError } from "./http/handle-error";
 import { notFoundHandler } from "./http/not-found";
@@ -38,6 +39,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.onError(handleError);
 
   registerHealth(app);
+  registerEvents(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { createDb } from "../db/client";
-import { type AppEnv, getConfig } from "../env";
+import { database } from "../db/database";
+import type { AppEnv } from "../env";
 import { problemResponses } from "../http/openapi";
 import { pingDatabase } from "./store";
 
@@ -40,7 +40,7 @@ const route = createRoute({
 export function registerHealth(app: OpenAPIHono<AppEnv>): void {
   app.openapi(liveRoute, (c) => c.json({ status: "ok" as const }, 200));
   app.openapi(route, async (c) => {
-    await pingDatabase(createDb(getConfig(c.env).DATABASE_URL));
+    await pingDatabase(database(c.env));
     return c.json({ status: "ok" as const, database: "ok" as const }, 200);
   });
 }

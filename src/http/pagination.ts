@@ -1,0 +1,65 @@
+import { z } from "@hono/zod-openapi";
+import { ApiError } from "./errors";
+
+/**
+ * DRF-compatible page-number pagination: `?page=N&page_size=M`, answered with
+ * `{count, next, previous, results}`, where next/previous are absolute URLs that keep every
+ * other query parameter. As DRF does, a page_size above the maximum is clamped, not refused.
+ */
+export const DEFAULT_PAGE_SIZE = 10;
+export const MAX_PAGE_SIZE = 100;
+
+const positiveInt = (name: string) =>
+  z
+    .string()
+    .regex(/^[1-9][0-9]{0,8}$/, `${name} must be a positive integer.`)
+    .transform(Number);
+
+export const pageQuery = {
+  page: positiveInt("page").optional().openapi({ description: "1-based page number", example: "1" }),
+  page_size: positiveInt("page_size")
+    .transform((n) => Math.min(n, MAX_PAGE_SIZE))
+    .optional()
+    .openapi({ description: `Items per page (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE})`, example: "20" }),
+};
+
+export type PageRequest = { page: number; pageSize: number; limit: number; offset: number };
+
+export function pageRequest(query: { page?: number; page_size?: number }): PageRequest {
+  const page = query.page ?? 1;
+  const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
+  return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize };
+}
+
+export function pageSchema<T extends z.ZodType>(item: T, name: string) {
+  return z
+    .object({
+      count: z.number().int().openapi({ description: "Total matching items", example: 42 }),
+      next: z.string().nullable().openapi({ example: "https://vigil.example/api/alerts/?page=3&status=Open" }),
+      previous: z.string().nullable().openapi({ example: "https://vigil.example/api/alerts/?status=Open" }),
+      results: z.array(item),
+    })
+    .openapi(name);
+}
+
+/** Builds the page body; a page past the end is 404 (page 1 of nothing is an empty 200). */
+export function paginate<T>(requestUrl: string, req: PageRequest, count: number, results: T[]) {
+  if (req.page > 1 && results.length === 0) {
+    throw new ApiError("NOT_FOUND", "Invalid page: that page contains no results.");
+  }
+  const last = Math.max(1, Math.ceil(count / req.pageSize));
+  return {
+    count,
+    next: req.page < last ? pageUrl(requestUrl, req.page + 1) : null,
+    previous: req.page > 1 ? pageUrl(requestUrl, req.page - 1) : null,
+    results,
+  };
+}
+
+// As DRF does, the link to page 1 drops the page parameter.
+function pageUrl(requestUrl: string, page: number): string {
+  const url = new URL(requestUrl);
+  if (page === 1) url.searchParams.delete("page");
+  else url.searchParams.set("page", String(page));
+  return url.toString();
+}
