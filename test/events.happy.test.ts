@@ -23,7 +23,12 @@ describe("POST /api/events/ (contract section 4)", () => {
     const source_name = source();
     const res = await api("/api/events/", {
       token: admin.token,
-      json: { source_name: `  ${source_name}  `, event_type: "port_scan", severity: "Low", metadata: { src_ip: "203.0.113.7" } },
+      json: {
+        source_name: `  ${source_name}  `,
+        event_type: "port_scan",
+        severity: "Low",
+        metadata: { src_ip: "203.0.113.7" },
+      },
     });
     expect(res.status).toBe(201);
     const body = (await res.json()) as Record<string, unknown>;
@@ -38,7 +43,9 @@ describe("POST /api/events/ (contract section 4)", () => {
     expect(body.created_at).toMatch(ISO_Z);
     expect(body.occurred_at).toBe(body.created_at);
     expect(res.headers.get("Location")).toBe(`/api/events/${body.id}/`);
-    expect(await rowsFor(source_name)).toEqual([{ id: String(body.id), severity: "Low", alert_id: null, status: null }]);
+    expect(await rowsFor(source_name)).toEqual([
+      { id: String(body.id), severity: "Low", alert_id: null, status: null },
+    ]);
   });
 
   for (const severity of ["High", "Critical"] as const) {
@@ -46,7 +53,12 @@ describe("POST /api/events/ (contract section 4)", () => {
       const source_name = source();
       const res = await api("/api/events/", {
         token: admin.token,
-        json: { source_name, event_type: "malware", severity, description: "Ransomware note found on file server fs-02" },
+        json: {
+          source_name,
+          event_type: "malware",
+          severity,
+          description: "Ransomware note found on file server fs-02",
+        },
       });
       expect(res.status).toBe(201);
       expect(roundTrips(res)).toBe(1);
@@ -71,11 +83,21 @@ describe("POST /api/events/ (contract section 4)", () => {
     const source_name = source();
     const res = await api("/api/events/", {
       token: admin.token,
-      json: { source_name, event_type: hostile.slice(0, 100), severity: "Low", description: hostile, metadata: { hostile } },
+      json: {
+        source_name,
+        event_type: hostile.slice(0, 100),
+        severity: "Low",
+        description: hostile,
+        metadata: { hostile },
+      },
     });
     expect(res.status).toBe(201);
     const body = (await res.json()) as { id: number };
     const read = await api(`/api/events/${body.id}/`, { token: admin.token });
-    expect(await read.json()).toMatchObject({ description: hostile, metadata: { hostile }, event_type: hostile.slice(0, 100) });
+    expect(await read.json()).toMatchObject({
+      description: hostile,
+      metadata: { hostile },
+      event_type: hostile.slice(0, 100),
+    });
   });
 });

@@ -5,7 +5,7 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
 import { problemResponses } from "../http/openapi";
-import { paginate, pageRequest } from "../http/pagination";
+import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
 import { EventCreateSchema, EventFiltersSchema, EventPageSchema, EventSchema } from "./schemas";
 import { findEvent, ingestEvent, listEvents } from "./store";

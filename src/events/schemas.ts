@@ -56,7 +56,11 @@ export const EventCreateSchema = z
     const critical = criticalDescriptionProblem(event.severity, event.description);
     if (critical) ctx.addIssue({ code: "custom", path: ["description"], message: critical });
     if (event.occurred_at && Date.parse(event.occurred_at) > Date.now() + MAX_CLOCK_SKEW_MS) {
-      ctx.addIssue({ code: "custom", path: ["occurred_at"], message: "Must not be more than 5 minutes in the future." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["occurred_at"],
+        message: "Must not be more than 5 minutes in the future.",
+      });
     }
     if (event.metadata) {
       if (jsonByteLength(event.metadata) > MAX_METADATA_BYTES) {

@@ -1,0 +1,46 @@
+import { z } from "@hono/zod-openapi";
+import { ALERT_STATUSES, SEVERITIES } from "../db/schema";
+import { EventSchema, severity, timestamp } from "../events/schemas";
+import { pageQuery, pageSchema } from "../http/pagination";
+
+const status = z.enum(ALERT_STATUSES, { error: `Must be one of: ${ALERT_STATUSES.join(", ")}.` });
+
+export const AlertSchema = z
+  .object({
+    id: z.number().int().openapi({ example: 7 }),
+    status: status.openapi({ example: "Open" }),
+    severity: z.enum(SEVERITIES).openapi({ description: "The event's severity", example: "High" }),
+    event: EventSchema,
+    created_at: z.string().openapi({ example: "2026-11-24T10:15:01.482113Z" }),
+    updated_at: z.string().openapi({ example: "2026-11-24T10:20:00.000000Z" }),
+    acknowledged_at: z.string().nullable().openapi({
+      description: "Set the first time the alert leaves Open (to any status), then kept",
+    }),
+    resolved_at: z.string().nullable().openapi({ description: "Set when the alert is resolved" }),
+  })
+  .openapi("Alert");
+
+export type AlertView = z.output<typeof AlertSchema>;
+
+export const AlertFiltersSchema = z
+  .object({
+    ...pageQuery,
+    status: status.optional(),
+    event__severity: severity.optional().openapi({ description: "The event's severity (DRF name)" }),
+    severity: severity.optional().openapi({ description: "Alias of event__severity" }),
+    created_after: timestamp.optional().openapi({ description: "Raised at or after (inclusive)" }),
+    created_before: timestamp.optional().openapi({ description: "Raised at or before (inclusive)" }),
+  })
+  .superRefine((q, ctx) => {
+    if (q.severity && q.event__severity && q.severity !== q.event__severity) {
+      ctx.addIssue({ code: "custom", path: ["severity"], message: "Contradicts event__severity." });
+    }
+  });
+
+export type AlertFilters = z.output<typeof AlertFiltersSchema>;
+
+export const AlertPageSchema = pageSchema(AlertSchema, "AlertPage");
+
+export const AlertUpdateSchema = z
+  .strictObject({ status: status.openapi({ example: "Acknowledged" }) })
+  .openapi("AlertUpdate");
