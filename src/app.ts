@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { getPath } from "hono/utils/url";
 import { registerAlerts } from "./alerts/routes";
+import { registerAuth } from "./auth/routes";
 import type { AppEnv } from "./env";
 import { registerEvents } from "./events/routes";
 import { registerHealth } from "./health/routes";
@@ -40,6 +41,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.onError(handleError);
 
   registerHealth(app);
+  registerAuth(app);
   registerEvents(app);
   registerAlerts(app);
 

@@ -53,3 +53,12 @@ export async function problem(res: Response): Promise<Record<string, unknown>> {
   }
   return (await res.json()) as Record<string, unknown>;
 }
+
+export type TokenPair = { access: string; refresh: string; token_type: string; expires_in: number };
+
+/** Logs in through the token endpoint, as a client would. */
+export async function login(user: { username: string; password: string }): Promise<TokenPair> {
+  const res = await api("/api/auth/token/", { json: { username: user.username, password: user.password } });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as TokenPair;
+}
