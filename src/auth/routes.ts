@@ -5,6 +5,8 @@ import { type AppEnv, getConfig } from "../env";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
 import { problemResponses } from "../http/openapi";
+import { beginLoginAttempt, throttleByIp } from "../limiter/login";
+import { rateLimit } from "../limiter/middleware";
 import { findUserByUsername } from "../users/store";
 import { requireAuth } from "./middleware";
 import { dummyPasswordHash, verifyPassword } from "./password";
@@ -67,7 +69,7 @@ const meRoute = createRoute({
   security: [{ bearerAuth: [] }],
   summary: "Who am I",
   description: "Read from the access token: no database query.",
-  middleware: [requireAuth()] as const,
+  middleware: [requireAuth(), rateLimit("read")] as const,
   responses: { 200: { description: "The caller", ...json(MeSchema) }, ...problemResponses(401, 429) },
 });
 
@@ -96,10 +98,12 @@ export function registerAuth(app: OpenAPIHono<AppEnv>): void {
     const config = getConfig(c.env);
     const db = database(c.env);
     const { username, password } = c.req.valid("json");
+    const attempt = await beginLoginAttempt(c, username);
     const user = await findUserByUsername(db, username);
     // Exactly one PBKDF2 whatever the outcome, so timing does not tell which usernames exist.
     const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user || !passwordOk || !user.isActive) throw badCredentials();
+    attempt.succeeded();
 
     const principal = { userId: user.id, username: user.username, role: user.role };
     const [access, refresh] = await Promise.all([
@@ -116,6 +120,7 @@ export function registerAuth(app: OpenAPIHono<AppEnv>): void {
   app.openapi(refreshRoute, async (c) => {
     const config = getConfig(c.env);
     const presented = c.req.valid("json").refresh;
+    await throttleByIp(c);
     const claims = await refreshClaims(c, presented);
     const next = await signRefreshToken(config, claims.userId, claims.familyId);
     const result = await rotateRefreshToken(database(c.env), await tokenHash(presented), {
@@ -130,6 +135,7 @@ export function registerAuth(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(revokeRoute, async (c) => {
     const presented = c.req.valid("json").refresh;
+    await throttleByIp(c);
     await refreshClaims(c, presented);
     await revokeFamilyOf(database(c.env), await tokenHash(presented));
     return c.body(null, 204);

@@ -7,6 +7,7 @@ import { jsonBody } from "../http/json-body";
 import { problemResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
+import { rateLimit } from "../limiter/middleware";
 import { EventCreateSchema, EventFiltersSchema, EventPageSchema, EventSchema } from "./schemas";
 import { findEvent, ingestEvent, listEvents } from "./store";
 
@@ -22,7 +23,7 @@ const createEvent = createRoute({
   description:
     "Admin only. A High or Critical event raises an Open alert in the same statement: both exist or neither does. " +
     "Answers 201 with the event and its `Location`.",
-  middleware: [requireAuth(), requireRole("admin"), jsonBody()] as const,
+  middleware: [requireAuth(), requireRole("admin"), rateLimit("ingest"), jsonBody()] as const,
   request: { body: { required: true, content: { "application/json": { schema: EventCreateSchema } } } },
   responses: {
     201: { description: "Stored", content: { "application/json": { schema: EventSchema } } },
@@ -36,7 +37,7 @@ const listRoute = createRoute({
   tags,
   security,
   summary: "List events, newest first",
-  middleware: [requireAuth(), requireRole("admin")] as const,
+  middleware: [requireAuth(), requireRole("admin"), rateLimit("read")] as const,
   request: { query: EventFiltersSchema },
   responses: {
     200: { description: "A page of events", content: { "application/json": { schema: EventPageSchema } } },
@@ -50,7 +51,7 @@ const getRoute = createRoute({
   tags,
   security,
   summary: "Read one event",
-  middleware: [requireAuth(), requireRole("admin")] as const,
+  middleware: [requireAuth(), requireRole("admin"), rateLimit("read")] as const,
   request: { params: IdParamSchema },
   responses: {
     200: { description: "The event", content: { "application/json": { schema: EventSchema } } },
