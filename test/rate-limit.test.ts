@@ -1,0 +1,152 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import app from "../src/index";
+import { BASE, createUser, problem, type TestUser } from "./helpers";
+
+/**
+ * Contract section 7. These tests run the Worker with small limits of their own, by handing it a
+ * modified env (configuration is read per env object); the Durable Object is the real one.
+ */
+type Overrides = Partial<Record<keyof Cloudflare.Env, unknown>>;
+
+function client(overrides: Overrides) {
+  const testEnv = { ...env, ...overrides } as Cloudflare.Env;
+  return async (path: string, init: RequestInit & { token?: string; json?: unknown; ip?: string } = {}) => {
+    const { token, json, ip, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (token) headers.set("Authorization", `Bearer ${token}`);
+    if (ip) headers.set("CF-Connecting-IP", ip);
+    if (json !== undefined) headers.set("Content-Type", "application/json");
+    const ctx = createExecutionContext();
+    const res = await app.fetch(
+      new Request(`${BASE}${path}`, {
+        method: json === undefined ? "GET" : "POST",
+        ...rest,
+        headers,
+        body: json === undefined ? undefined : JSON.stringify(json),
+      }),
+      testEnv,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    return res;
+  };
+}
+
+const remaining = (res: Response) => Number(/r=(\d+)/.exec(res.headers.get("RateLimit") ?? "")?.[1]);
+const randomIp = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}-${crypto.randomUUID().slice(0, 4)}`;
+
+describe("per-principal throttling (contract section 7)", () => {
+  it("admits exactly the limit with decreasing RateLimit headers, then 429 with Retry-After", async () => {
+    const api = client({ RATE_LIMIT_READ: "3/60s" });
+    const user = await createUser("analyst");
+    const responses = [];
+    for (let i = 0; i < 4; i++) responses.push(await api("/api/alerts/", { token: user.token }));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect(responses.slice(0, 3).map(remaining)).toEqual([2, 1, 0]);
+    for (const res of responses) expect(res.headers.get("RateLimit-Policy")).toBe('"read";q=3;w=60');
+    const refused = responses[3] as Response;
+    // One request refills every 20 s.
+    expect(refused.headers.get("Retry-After")).toBe("20");
+    expect(refused.headers.get("RateLimit")).toMatch(/^"read";r=0;t=\d+$/);
+    expect(await problem(refused)).toMatchObject({ status: 429, title: "Too many requests" });
+  });
+
+  it("principals and scopes do not share budgets", async () => {
+    const api = client({ RATE_LIMIT_READ: "1/60s", RATE_LIMIT_INGEST: "1/60s" });
+    const [a, b] = await Promise.all([createUser("admin"), createUser("admin")]);
+    expect((await api("/api/events/", { token: a.token })).status).toBe(200);
+    expect((await api("/api/events/", { token: a.token })).status).toBe(429);
+    expect((await api("/api/events/", { token: b.token })).status).toBe(200);
+    const ingest = await api("/api/events/", {
+      token: a.token,
+      json: { source_name: "s", event_type: "t", severity: "Low" },
+    });
+    expect(ingest.status).toBe(201);
+    expect(ingest.headers.get("RateLimit-Policy")).toBe('"ingest";q=1;w=60');
+  });
+
+  it("many concurrent requests never get more than the limit through", async () => {
+    const api = client({ RATE_LIMIT_READ: "5/60s" });
+    const user = await createUser("analyst");
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, () => api("/api/auth/me/", { token: user.token }).then((r) => r.status)),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(25);
+  });
+
+  it("a malformed limit is a configuration error naming the variable, not a silent default", async () => {
+    const api = client({ RATE_LIMIT_READ: "10/minute" });
+    const user = await createUser("analyst");
+    const res = await api("/api/alerts/", { token: user.token });
+    expect(res.status).toBe(500);
+    expect(JSON.stringify(await res.json())).not.toMatch(/RATE_LIMIT/); // logged, never shown to clients
+  });
+});
+
+describe("when the limiter cannot be reached", () => {
+  const broken = {
+    RATE_LIMITER: {
+      idFromName: (name: string) => env.RATE_LIMITER.idFromName(name),
+      get: () => ({
+        consume: () => Promise.reject(new Error("limiter down")),
+        refund: () => Promise.reject(new Error("limiter down")),
+      }),
+    },
+  };
+
+  it("data routes fail open", async () => {
+    const user = await createUser("analyst");
+    const res = await client(broken)("/api/alerts/", { token: user.token });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("RateLimit")).toBeNull();
+  });
+
+  it("the token endpoints fail closed (503)", async () => {
+    const user = await createUser("analyst");
+    const res = await client(broken)("/api/auth/token/", {
+      json: { username: user.username, password: user.password },
+    });
+    expect(res.status).toBe(503);
+    await problem(res);
+  });
+});
+
+describe("login throttling (contract sections 2 and 7)", () => {
+  const attempt = (api: ReturnType<typeof client>, user: TestUser, password: string, ip = randomIp()) =>
+    api("/api/auth/token/", { ip, json: { username: user.username, password } });
+
+  it("wrong passwords for one username are throttled even from many IPs, and then the right one is refused too", async () => {
+    const api = client({ RATE_LIMIT_AUTH: "3/60s" });
+    const user = await createUser("admin");
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await attempt(api, user, "wrong-password-x")).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    const right = await attempt(api, user, user.password);
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+  });
+
+  it("one IP trying many usernames is throttled", async () => {
+    const api = client({ RATE_LIMIT_AUTH: "3/60s" });
+    const ip = randomIp();
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await api("/api/auth/token/", {
+        ip,
+        json: { username: `ghost-${crypto.randomUUID()}`, password: "guess-guess-guess" },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
+  });
+
+  it("successful logins do not use up the username's budget", async () => {
+    const api = client({ RATE_LIMIT_AUTH: "2/60s" });
+    const user = await createUser("analyst");
+    for (let i = 0; i < 4; i++) expect((await attempt(api, user, user.password)).status).toBe(200);
+    expect((await attempt(api, user, "wrong-password-x")).status).toBe(401);
+  });
+});
