@@ -1,6 +1,6 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { type Role, users } from "../db/schema";
+import { type Role, refreshTokens, users } from "../db/schema";
 
 /** The users table's only door: the Worker, the users CLI and the dev script all come here. */
 export type UserRow = typeof users.$inferSelect;
@@ -44,4 +44,21 @@ export async function updateUser(
 ): Promise<PublicUser | null> {
   const [row] = await db.update(users).set(change).where(eq(users.username, username)).returning(publicColumns);
   return row ?? null;
+}
+
+/** Deactivates the user and revokes every refresh token they hold, in one batch (atomic). */
+export async function deactivateUser(db: Db, username: string): Promise<boolean> {
+  const [updated] = await db.batch([
+    db.update(users).set({ isActive: false }).where(eq(users.username, username)).returning({ id: users.id }),
+    db
+      .update(refreshTokens)
+      .set({ revokedAt: sql`now()` })
+      .where(
+        and(
+          isNull(refreshTokens.revokedAt),
+          inArray(refreshTokens.userId, db.select({ id: users.id }).from(users).where(eq(users.username, username))),
+        ),
+      ),
+  ]);
+  return updated.length > 0;
 }
