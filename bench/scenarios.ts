@@ -30,6 +30,13 @@ export function scenarios(alertIds: number[], credentials: { username: string; p
       auth: false,
     },
     {
+      name: "me",
+      describe: "GET /api/auth/me/ (token check + limiter, no database)",
+      method: "GET",
+      path: "/api/auth/me/",
+      auth: true,
+    },
+    {
       name: "login",
       describe: "POST /api/auth/token/ (PBKDF2, 100k iterations)",
       method: "POST",
