@@ -31,11 +31,13 @@ export async function listAlerts(
   filters: AlertFilters,
   page: PageRequest,
 ): Promise<{ count: number; results: AlertView[] }> {
+  const where = alertConditions(filters);
+  // Count and page as two subqueries of one statement (see listEvents for why not a window count).
   const { rows } = await db.execute<{ total: string; alert: AlertView }>(sql`
-    select p.total, ${alertJson} as alert
+    select (select count(*) from alerts a where ${where}) as total, ${alertJson} as alert
     from (
-      select a.id, a.created_at, count(*) over () as total from alerts a
-      where ${alertConditions(filters)} order by a.created_at desc, a.id desc limit ${page.limit} offset ${page.offset}
+      select a.id, a.created_at from alerts a
+      where ${where} order by a.created_at desc, a.id desc limit ${page.limit} offset ${page.offset}
     ) p
     join alerts a on a.id = p.id
     join events e on e.id = a.event_id

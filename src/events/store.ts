@@ -56,11 +56,13 @@ export async function listEvents(
   page: PageRequest,
 ): Promise<{ count: number; results: EventView[] }> {
   const where = eventConditions(filters);
-  // The window count rides along on the page's ids; JSON is built for the page rows only.
+  // The count and the page are two subqueries of one statement: the count can run as an
+  // index-only scan and the page stops after `limit` rows of the newest-first index, where a
+  // window count over the page query would have to visit every matching row.
   const { rows } = await db.execute<{ total: string; event: EventView }>(sql`
-    select p.total, ${eventJson} as event
+    select (select count(*) from events e where ${where}) as total, ${eventJson} as event
     from (
-      select e.id, e.created_at, count(*) over () as total from events e
+      select e.id, e.created_at from events e
       where ${where} order by e.created_at desc, e.id desc limit ${page.limit} offset ${page.offset}
     ) p
     join events e on e.id = p.id
