@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import app from "../src/index";
-import { api, problem } from "./helpers";
+import { api, createUser, problem } from "./helpers";
 
 describe("GET /api/health/", () => {
   it("answers 200 with the database reachable", async () => {
@@ -25,5 +25,33 @@ describe("GET /api/health/", () => {
     const body = await problem(res);
     expect(body).toMatchObject({ status: 503, title: "Service unavailable", instance: "/api/health/" });
     expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/i);
+  });
+});
+
+describe("with the database down, data routes answer 503, never 500 (contract section 8)", () => {
+  it("list, read, ingest and login all give a 503 problem", async () => {
+    const admin = await createUser("admin");
+    const deadEnv = { ...env, DATABASE_URL: env.DEAD_DATABASE_URL };
+    const auth = { Authorization: `Bearer ${admin.token}`, "Content-Type": "application/json" };
+    const requests = [
+      new Request("http://vigil.test/api/alerts/", { headers: auth }),
+      new Request("http://vigil.test/api/events/1/", { headers: auth }),
+      new Request("http://vigil.test/api/events/", {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ source_name: "s", event_type: "t", severity: "High" }),
+      }),
+      new Request("http://vigil.test/api/auth/token/", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ username: admin.username, password: admin.password }),
+      }),
+    ];
+    for (const request of requests) {
+      const res = await app.fetch(request, deadEnv);
+      expect(res.status, request.url).toBe(503);
+      expect(res.headers.get("Retry-After")).toBe("5");
+      await problem(res);
+    }
   });
 });
