@@ -11,6 +11,7 @@
  *   or `{results: [...]}` for a batch; the driver parses the raw text by `dataTypeID` itself.
  * - A PostgreSQL error is HTTP 400 with `{message, code, detail, constraint, ...}`; anything else
  *   (database unreachable) is a non-400 status, which the driver reports as a server error.
+ * `GET /health` answers 200 "ok" for readiness checks.
  */
 import http from "node:http";
 import pg from "pg";
@@ -60,8 +61,9 @@ export async function startSqlEndpoint(options: { connectionString: string; port
   const server = http.createServer((req, res) => {
     handle(pool, req).then(
       ({ status, body }) => {
-        res.writeHead(status, { "Content-Type": "application/json" });
-        res.end(JSON.stringify(body));
+        const text = typeof body === "string";
+        res.writeHead(status, { "Content-Type": text ? "text/plain" : "application/json" });
+        res.end(text ? body : JSON.stringify(body));
       },
       () => {
         res.writeHead(500, { "Content-Type": "application/json" });
@@ -90,7 +92,7 @@ type Reply = { status: number; body: unknown };
 
 async function handle(pool: pg.Pool, req: http.IncomingMessage): Promise<Reply> {
   const path = (req.url ?? "").split("?")[0];
-  if (req.method === "GET" && path === "/health") return { status: 200, body: { status: "ok" } };
+  if (req.method === "GET" && path === "/health") return { status: 200, body: "ok" };
   if (path !== "/sql") return { status: 404, body: { message: "not found" } };
   if (req.method !== "POST") return { status: 405, body: { message: "use POST" } };
 
@@ -102,9 +104,11 @@ async function handle(pool: pg.Pool, req: http.IncomingMessage): Promise<Reply> 
   }
   const batch = isObject(payload) && Array.isArray(payload.queries) ? payload.queries : undefined;
   const queries = (batch ?? [payload]).filter(isQuery);
-  if (queries.length === 0 || (batch && queries.length !== batch.length)) {
+  if (batch ? queries.length !== batch.length : queries.length === 0) {
     return { status: 400, body: { message: "expected {query, params} or {queries: [...]}" } };
   }
+
+  if (batch?.length === 0) return { status: 200, body: { results: [] } };
 
   let client: pg.PoolClient;
   try {
@@ -137,7 +141,16 @@ async function handle(pool: pg.Pool, req: http.IncomingMessage): Promise<Reply> 
 }
 
 async function run(client: pg.PoolClient, q: QueryInput) {
-  const result = await client.query({ text: q.query, values: q.params ?? [], rowMode: "array", types: rawText });
+  // Neon always uses the extended protocol, so "select 1; select 2" is an error there; pg would
+  // otherwise send parameterless text as a simple query and accept it. (`queryMode` is untyped.)
+  const config: pg.QueryArrayConfig & { queryMode: "extended" } = {
+    text: q.query,
+    values: q.params ?? [],
+    rowMode: "array",
+    types: rawText,
+    queryMode: "extended",
+  };
+  const result = await client.query(config);
   return {
     fields: result.fields.map((f) => ({
       name: f.name,

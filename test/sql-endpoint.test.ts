@@ -63,4 +63,8 @@ describe("local SQL-over-HTTP endpoint (scripts/sql-endpoint.ts)", () => {
     const results = await s.transaction([s`select 1 as a`, s`select 'two' as b`]);
     expect(results).toEqual([[{ a: 1 }], [{ b: "two" }]]);
   });
+
+  it("refuses several statements in one query, as Neon does", async () => {
+    await expect(sql().query("select 1; select 2")).rejects.toMatchObject({ code: "42601" });
+  });
 });
