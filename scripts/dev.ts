@@ -21,7 +21,7 @@ import { wranglerEnv } from "./wrangler-env";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const DEV_VARS = `${root}.dev.vars`;
-const API_PORT = 8787;
+const API_PORT = Number(process.env.VIGIL_API_PORT ?? 8787);
 const DB_PORT = Number(process.env.VIGIL_DB_PORT ?? 54320);
 const ENDPOINT_PORT = Number(process.env.VIGIL_SQL_ENDPOINT_PORT ?? 54321);
 
