@@ -27,6 +27,7 @@ export default defineConfig({
                 RATE_LIMIT_READ: "100000/60s",
                 RATE_LIMIT_WRITE: "100000/60s",
                 RATE_LIMIT_AUTH: "100000/60s",
+                RATE_LIMIT_AUTH_USERNAME: "100000/60s",
               },
             },
           })),

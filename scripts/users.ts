@@ -5,23 +5,23 @@
  * Exit status 0 on success; 1 with a one-line reason on error; 2 on bad usage.
  */
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../src/auth/password";
-import { createDb, isDatabaseUnavailable } from "../src/db/client";
+import { createDb } from "../src/db/client";
 import { ROLES, type Role } from "../src/db/schema";
 import { USERNAME_PATTERN } from "../src/users/rules";
-import { deactivateUser, insertUser, listUsers, updateUser } from "../src/users/store";
-import { readDevVars } from "./dev-vars";
+import { insertUser, listUsers, type TokenRevocation, updateUser } from "../src/users/store";
+import { apiTarget, notifyApi } from "./api-notify";
+import { CommandError, cliTarget, option, runCli, UsageError } from "./cli";
 
 const USAGE = `Usage: npm run users -- <command>
   create <username> --role <admin|analyst> [--password <pw>]   (a strong password is generated if omitted)
   list
   set-role <username> <admin|analyst>
+  set-password <username> [--password <pw>]                   (a strong password is generated if omitted)
   deactivate <username>
-Targets DATABASE_URL when set, else the local dev database (start it with \`npm run dev\`).`;
-
-class UsageError extends Error {}
-class CommandError extends Error {}
+Targets DATABASE_URL when set, else the local dev database (start it with \`npm run dev\`).
+set-role, set-password and deactivate also void the user's live access tokens at once, through the
+running API: VIGIL_API_URL and JWT_SECRET (locally, .dev.vars and http://127.0.0.1:8787 are used).`;
 
 function role(value: string | undefined): Role {
   if (!ROLES.includes(value as Role))
@@ -37,42 +37,39 @@ function username(value: string | undefined): string {
   return value;
 }
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i === -1) return undefined;
-  const value = args[i + 1];
-  if (value === undefined || value.startsWith("--")) throw new UsageError(`${name} needs a value`);
-  args.splice(i, 2);
-  return value;
-}
-
-function databaseUrl(): string {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const local = readDevVars(fileURLToPath(new URL("../.dev.vars", import.meta.url))).get("DATABASE_URL");
-  if (!local)
-    throw new CommandError("no DATABASE_URL set and no .dev.vars: run `npm run dev` once, or set DATABASE_URL");
-  return local;
+function password(given: string | undefined): string {
+  if (given !== undefined && given.length < MIN_PASSWORD_LENGTH) {
+    throw new CommandError(`password too weak: at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  return given ?? randomBytes(18).toString("base64url");
 }
 
 async function run(argv: string[]): Promise<string> {
   const [command, ...args] = argv;
   if (!command || command === "--help" || command === "-h") return USAGE;
-  const db = createDb(databaseUrl());
+  const target = cliTarget();
+  const db = createDb(target.databaseUrl);
+  /** The change is in the database; now its old access tokens must die too. */
+  const voidTokens = async (done: string, user: TokenRevocation) => {
+    try {
+      await notifyApi(apiTarget(target.local), { type: "user", id: user.id, generation: user.generation });
+    } catch (e) {
+      throw new CommandError(`${done}, but its live access tokens were not voided: ${(e as Error).message}`);
+    }
+    return done;
+  };
   switch (command) {
     case "create": {
       const roleName = role(option(args, "--role") ?? "");
       const given = option(args, "--password");
       const name = username(args[0]);
       if (args.length > 1) throw new UsageError(`unexpected argument "${args[1]}"`);
-      if (given !== undefined && given.length < MIN_PASSWORD_LENGTH) {
-        throw new CommandError(`password too weak: at least ${MIN_PASSWORD_LENGTH} characters`);
-      }
-      const password = given ?? randomBytes(18).toString("base64url");
-      const user = await insertUser(db, { username: name, role: roleName, passwordHash: await hashPassword(password) });
+      const chosen = password(given);
+      const user = await insertUser(db, { username: name, role: roleName, passwordHash: await hashPassword(chosen) });
       if (!user) throw new CommandError(`username "${name}" is already taken`);
       return given
         ? `created ${name} (${roleName}), id ${user.id}`
-        : `created ${name} (${roleName}), id ${user.id}, password: ${password}`;
+        : `created ${name} (${roleName}), id ${user.id}, password: ${chosen}`;
     }
     case "list": {
       const users = await listUsers(db);
@@ -84,31 +81,28 @@ async function run(argv: string[]): Promise<string> {
     case "set-role": {
       const name = username(args[0]);
       const roleName = role(args[1]);
-      if (!(await updateUser(db, name, { role: roleName }))) throw new CommandError(`no user "${name}"`);
-      return `${name} is now ${roleName} (effective at their next token refresh)`;
+      const user = await updateUser(db, name, { role: roleName });
+      if (!user) throw new CommandError(`no user "${name}"`);
+      return voidTokens(`${name} is now ${roleName} (their next request needs a refreshed token)`, user);
+    }
+    case "set-password": {
+      const given = option(args, "--password");
+      const name = username(args[0]);
+      const chosen = password(given);
+      const user = await updateUser(db, name, { passwordHash: await hashPassword(chosen) });
+      if (!user) throw new CommandError(`no user "${name}"`);
+      const done = `${name} has a new password; their sessions are revoked`;
+      return voidTokens(given ? done : `${done}; password: ${chosen}`, user);
     }
     case "deactivate": {
       const name = username(args[0]);
-      if (!(await deactivateUser(db, name))) throw new CommandError(`no user "${name}"`);
-      return `${name} deactivated; their sessions are revoked`;
+      const user = await updateUser(db, name, { isActive: false });
+      if (!user) throw new CommandError(`no user "${name}"`);
+      return voidTokens(`${name} deactivated; their sessions are revoked`, user);
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
 }
 
-run(process.argv.slice(2)).then(
-  (out) => console.log(out),
-  (e: unknown) => {
-    const message = e instanceof Error ? e.message : String(e);
-    if (e instanceof UsageError) {
-      console.error(`users: ${message}\n${USAGE}`);
-      process.exit(2);
-    }
-    const reason = isDatabaseUnavailable(e)
-      ? "cannot reach the database: start `npm run dev` (or check DATABASE_URL)"
-      : message;
-    console.error(`users: ${reason.split("\n")[0]}`);
-    process.exit(1);
-  },
-);
+runCli("users", USAGE, run);

@@ -11,6 +11,8 @@ import { notFoundHandler } from "./http/not-found";
 import { requestId } from "./http/request-id";
 import { serverTiming } from "./http/server-timing";
 import { validationHook } from "./http/validation";
+import { registerInternal } from "./internal/routes";
+import { registerKeys } from "./keys/routes";
 
 const OPENAPI_INFO = {
   openapi: "3.1.0",
@@ -44,11 +46,16 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerAuth(app);
   registerEvents(app);
   registerAlerts(app);
+  registerKeys(app);
+  registerInternal(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
-    bearerFormat: "JWT",
+    bearerFormat: "JWT or API key",
+    description:
+      "An access token from /api/auth/token/ (people), or an API key `vgl_...` from /api/keys/ (sensors). " +
+      "Keys carry scopes instead of a role: `ingest` and `read`.",
   });
   // Generated on first request, then served from memory for the life of the isolate.
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;

@@ -1,6 +1,8 @@
 import { z } from "zod";
-import type { Role } from "./db/schema";
-import type { RateLimiter } from "./limiter/durable-object";
+import type { Principal } from "./auth/principal";
+import type { PrincipalGuard } from "./guard/durable-object";
+import type { Credential } from "./guard/protocol";
+import { parseRateLimit, type RateLimitRule } from "./limiter/rule";
 
 /** Worker bindings as declared in wrangler.toml (vars), secrets and `.dev.vars`. */
 export type Bindings = {
@@ -15,11 +17,12 @@ export type Bindings = {
   RATE_LIMIT_READ: string;
   RATE_LIMIT_WRITE: string;
   RATE_LIMIT_AUTH: string;
+  RATE_LIMIT_AUTH_USERNAME: string;
+  REFRESH_GRACE_SECONDS: string;
+  MAX_BATCH_BODY_BYTES: string;
   SERVER_TIMING: string;
-  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  GUARD: DurableObjectNamespace<PrincipalGuard>;
 };
-
-export type RateLimitRule = { limit: number; periodSeconds: number };
 
 const positiveInt = (name: string) =>
   z
@@ -28,13 +31,11 @@ const positiveInt = (name: string) =>
     .transform(Number);
 
 const rateLimit = (name: string) =>
-  z
-    .string({ error: `${name} is required` })
-    .regex(/^[1-9]\d*\/[1-9]\d*s$/, `${name} must look like "<count>/<seconds>s", e.g. "100/60s"`)
-    .transform((v): RateLimitRule => {
-      const [count, seconds] = v.slice(0, -1).split("/");
-      return { limit: Number(count), periodSeconds: Number(seconds) };
-    });
+  z.string({ error: `${name} is required` }).transform((v, ctx): RateLimitRule => {
+    const rule = parseRateLimit(v);
+    if (!rule) ctx.addIssue({ code: "custom", message: `${name} must look like "<count>/<seconds>s", e.g. "100/60s"` });
+    return rule ?? { limit: 1, periodSeconds: 1 };
+  });
 
 const configSchema = z.object({
   DATABASE_URL: z
@@ -52,6 +53,12 @@ const configSchema = z.object({
   RATE_LIMIT_READ: rateLimit("RATE_LIMIT_READ"),
   RATE_LIMIT_WRITE: rateLimit("RATE_LIMIT_WRITE"),
   RATE_LIMIT_AUTH: rateLimit("RATE_LIMIT_AUTH"),
+  RATE_LIMIT_AUTH_USERNAME: rateLimit("RATE_LIMIT_AUTH_USERNAME"),
+  REFRESH_GRACE_SECONDS: z
+    .string({ error: "REFRESH_GRACE_SECONDS is required" })
+    .regex(/^(10|[0-9])$/, "REFRESH_GRACE_SECONDS must be a whole number of seconds from 0 to 10")
+    .transform(Number),
+  MAX_BATCH_BODY_BYTES: positiveInt("MAX_BATCH_BODY_BYTES"),
   SERVER_TIMING: z.enum(["on", "off"], { error: 'SERVER_TIMING must be "on" or "off"' }).default("off"),
 });
 
@@ -77,11 +84,11 @@ export function getConfig(env: Bindings): Config {
   return result.data;
 }
 
-/** Who is calling, as established by the access token (no database read). */
-export type Principal = { userId: number; username: string; role: Role };
-
 export type Variables = {
   requestId: string;
+  /** Set by authenticate(): the bearer credential, checked as far as the Worker alone can. */
+  credential: Credential;
+  /** Set by authorize(): the caller, once the credential is known to be valid. */
   principal: Principal;
 };
 

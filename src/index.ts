@@ -1,6 +1,6 @@
 import { createApp } from "./app";
 
-export { RateLimiter } from "./limiter/durable-object";
+export { PrincipalGuard } from "./guard/durable-object";
 
 // Built once per isolate: route compilation and the OpenAPI registry are not per-request work.
 const app = createApp();

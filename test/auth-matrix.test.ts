@@ -1,51 +1,64 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Role } from "../src/db/schema";
 import { openAlert } from "./factories";
-import { api, createUser, type TestUser } from "./helpers";
+import { api, createKey, createUser, type TestUser } from "./helpers";
 
 /**
- * Contract section 3, generated from one table: every protected route refuses a missing token
- * (401 + WWW-Authenticate), refuses roles it does not allow (403), and lets allowed roles in.
+ * Contract sections 3 and 9, generated from one table: every protected route refuses a missing
+ * credential (401 + WWW-Authenticate), refuses every kind of caller it does not allow (403), and
+ * lets the allowed ones in. Callers are the two roles and API keys with each set of scopes.
  */
-type Route = { method: string; path: (alertId: number) => string; body?: unknown; roles: Role[] };
+const CALLERS = ["admin", "analyst", "key:ingest", "key:read", "key:ingest+read"] as const;
+type Caller = (typeof CALLERS)[number];
+type Route = { method: string; path: (alertId: number) => string; body?: unknown; allowed: Caller[] };
+
+const event = { source_name: "m", event_type: "m", severity: "Low" };
+const ADMIN_ONLY: Caller[] = ["admin"];
+const PEOPLE: Caller[] = ["admin", "analyst"];
+const INGEST: Caller[] = ["admin", "key:ingest", "key:ingest+read"];
+const ALERT_READERS: Caller[] = ["admin", "analyst", "key:read", "key:ingest+read"];
 
 const routes: Route[] = [
-  {
-    method: "POST",
-    path: () => "/api/events/",
-    body: { source_name: "m", event_type: "m", severity: "Low" },
-    roles: ["admin"],
-  },
-  { method: "GET", path: () => "/api/events/", roles: ["admin"] },
-  { method: "GET", path: () => "/api/events/1/", roles: ["admin"] },
-  { method: "GET", path: () => "/api/alerts/", roles: ["admin", "analyst"] },
-  { method: "GET", path: (id) => `/api/alerts/${id}/`, roles: ["admin", "analyst"] },
-  { method: "PATCH", path: (id) => `/api/alerts/${id}/`, body: { status: "Acknowledged" }, roles: ["admin"] },
-  { method: "GET", path: () => "/api/auth/me/", roles: ["admin", "analyst"] },
+  { method: "POST", path: () => "/api/events/", body: event, allowed: INGEST },
+  { method: "GET", path: () => "/api/events/", allowed: ADMIN_ONLY },
+  { method: "GET", path: () => "/api/events/1/", allowed: ADMIN_ONLY },
+  { method: "GET", path: () => "/api/alerts/", allowed: ALERT_READERS },
+  { method: "GET", path: (id) => `/api/alerts/${id}/`, allowed: ALERT_READERS },
+  { method: "PATCH", path: (id) => `/api/alerts/${id}/`, body: { status: "Acknowledged" }, allowed: ADMIN_ONLY },
+  { method: "GET", path: () => "/api/auth/me/", allowed: PEOPLE },
+  { method: "POST", path: () => "/api/keys/", body: { name: "k", scopes: ["read"] }, allowed: ADMIN_ONLY },
+  { method: "GET", path: () => "/api/keys/", allowed: ADMIN_ONLY },
+  { method: "GET", path: () => "/api/keys/1/", allowed: ADMIN_ONLY },
+  { method: "DELETE", path: () => "/api/keys/999999/", allowed: ADMIN_ONLY },
 ];
 
-const users = {} as Record<Role, TestUser>;
+const tokens = {} as Record<Caller, string>;
 let alertId = 0;
 beforeAll(async () => {
-  [users.admin, users.analyst] = await Promise.all([createUser("admin"), createUser("analyst")]);
-  alertId = await openAlert(users.admin);
+  const [admin, analyst]: TestUser[] = await Promise.all([createUser("admin"), createUser("analyst")]);
+  if (!admin || !analyst) throw new Error("users");
+  tokens.admin = admin.token;
+  tokens.analyst = analyst.token;
+  tokens["key:ingest"] = (await createKey(admin, { scopes: ["ingest"] })).key;
+  tokens["key:read"] = (await createKey(admin, { scopes: ["read"] })).key;
+  tokens["key:ingest+read"] = (await createKey(admin, { scopes: ["ingest", "read"] })).key;
+  alertId = await openAlert(admin);
 });
 
 const call = (r: Route, token?: string) =>
   api(r.path(alertId), { method: r.method, token, ...(r.body ? { json: r.body } : {}) });
 
 describe.each(routes)("$method $path", (route) => {
-  it("without a token -> 401 with WWW-Authenticate", async () => {
+  it("without a credential -> 401 with WWW-Authenticate", async () => {
     const res = await call(route);
     expect(res.status).toBe(401);
     expect(res.headers.get("WWW-Authenticate")).toMatch(/^Bearer realm="vigil"/);
   });
 
-  for (const role of ["admin", "analyst"] as const) {
-    const allowed = route.roles.includes(role);
-    it(`${role} -> ${allowed ? "allowed" : "403"}`, async () => {
-      const res = await call(route, users[role].token);
-      if (allowed) expect([200, 201, 404]).toContain(res.status);
+  for (const caller of CALLERS) {
+    const allowed = route.allowed.includes(caller);
+    it(`${caller} -> ${allowed ? "allowed" : "403"}`, async () => {
+      const res = await call(route, tokens[caller]);
+      if (allowed) expect([200, 201, 204, 404]).toContain(res.status);
       else expect(res.status).toBe(403);
     });
   }

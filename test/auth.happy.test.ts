@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { api, createUser, db, login, type TokenPair as Pair, roundTrips, type TestUser } from "./helpers";
+import { api, apiWith, createUser, db, login, type TokenPair as Pair, roundTrips, type TestUser } from "./helpers";
 
 const refresh = (token: string) => api("/api/auth/token/refresh/", { json: { refresh: token } });
 const me = (token: string) => api("/api/auth/me/", { token });
@@ -39,21 +39,45 @@ describe("authentication (contract section 2)", () => {
     ]);
   });
 
-  it("reusing a rotated refresh token revokes the whole family", async () => {
+  it("reusing a rotated refresh token after the grace window revokes the whole family", async () => {
     const user = await createUser("admin");
+    const noGrace = apiWith({ REFRESH_GRACE_SECONDS: "0" });
     const first = await login(user);
-    const second = (await (await refresh(first.refresh)).json()) as Pair;
-    expect((await refresh(first.refresh)).status).toBe(401);
+    const second = (await (
+      await noGrace("/api/auth/token/refresh/", { json: { refresh: first.refresh } })
+    ).json()) as Pair;
+    expect((await noGrace("/api/auth/token/refresh/", { json: { refresh: first.refresh } })).status).toBe(401);
     // The legitimate newest token dies too: the thief and the victim both have to log in again.
     expect((await refresh(second.refresh)).status).toBe(401);
     expect((await familyRows(user.id)).every((r) => r.revoked)).toBe(true);
+    // ...and so do the access tokens of that login, from the next request on.
+    expect((await me(second.access)).status).toBe(401);
   });
 
-  it("two concurrent refreshes with one token: exactly one succeeds", async () => {
+  it("ten parallel refreshes of one token all get the same successor, and the session lives on", async () => {
     const user = await createUser("analyst");
     const { refresh: token } = await login(user);
-    const statuses = (await Promise.all([refresh(token), refresh(token)])).map((r) => r.status).sort();
-    expect(statuses).toEqual([200, 401]);
+    const responses = await Promise.all(Array.from({ length: 10 }, () => refresh(token)));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const pairs = (await Promise.all(responses.map((r) => r.json()))) as Pair[];
+    expect(new Set(pairs.map((p) => p.refresh)).size).toBe(1);
+    const rows = await familyRows(user.id);
+    expect(rows).toEqual([
+      { rotated: true, revoked: false },
+      { rotated: false, revoked: false },
+    ]);
+    for (const pair of pairs) expect((await me(pair.access)).status).toBe(200);
+    // The successor works, once, as usual.
+    expect((await refresh(pairs[0]?.refresh ?? "")).status).toBe(200);
+  });
+
+  it("within the grace window, a token whose successor was already used is a replay", async () => {
+    const user = await createUser("analyst");
+    const first = await login(user);
+    const second = (await (await refresh(first.refresh)).json()) as Pair;
+    expect((await refresh(second.refresh)).status).toBe(200);
+    expect((await refresh(first.refresh)).status).toBe(401);
+    expect((await familyRows(user.id)).every((r) => r.revoked)).toBe(true);
   });
 
   it("a role change reaches the user at refresh", async () => {

@@ -15,12 +15,12 @@ const b64url = (value: unknown) =>
 /** A token like the server's, with any claim overridden. */
 function forge(claims: Record<string, unknown> = {}, key: Uint8Array = secret()) {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ token_type: "access", username: user.username, role: "admin", ...claims })
+  return new SignJWT({ token_type: "access", username: user.username, role: "admin", sid: "s", gen: 0, ...claims })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(String(user.id))
     .setIssuer((claims.iss as string) ?? env.JWT_ISSUER)
     .setAudience((claims.aud as string) ?? env.JWT_AUDIENCE)
-    .setIssuedAt(now)
+    .setIssuedAt((claims.iat as number) ?? now)
     .setExpirationTime((claims.exp as number) ?? now + 600)
     .setJti(crypto.randomUUID())
     .sign(key);
@@ -73,6 +73,25 @@ describe("access tokens are checked in middleware (contract section 2)", () => {
 
   it("wrong issuer -> 401", async () => expect401({ Authorization: `Bearer ${await forge({ iss: "evil" })}` }));
   it("wrong audience -> 401", async () => expect401({ Authorization: `Bearer ${await forge({ aud: "evil" })}` }));
+
+  it("correctly signed but issued in the future (beyond the clock skew) -> 401", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await expect401({ Authorization: `Bearer ${await forge({ iat: now + 120, exp: now + 600 })}` });
+    // Within the skew it is accepted: clocks differ a little.
+    expect((await api("/api/auth/me/", { token: await forge({ iat: now + 10, exp: now + 600 }) })).status).toBe(200);
+  });
+
+  it("correctly signed but living longer than ACCESS_TOKEN_TTL_SECONDS -> 401", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await expect401({
+      Authorization: `Bearer ${await forge({ iat: now, exp: now + Number(env.ACCESS_TOKEN_TTL_SECONDS) + 1 })}`,
+    });
+  });
+
+  it("an access token without its session or generation claims -> 401", async () => {
+    await expect401({ Authorization: `Bearer ${await forge({ sid: undefined })}` });
+    await expect401({ Authorization: `Bearer ${await forge({ gen: "0" })}` });
+  });
 
   it("a refresh token presented as an access token -> 401", async () => {
     const { refresh } = await login(user);

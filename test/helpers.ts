@@ -1,9 +1,11 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { hashPassword } from "../src/auth/password";
 import { signAccessToken } from "../src/auth/tokens";
 import { createDb } from "../src/db/client";
 import type { Role } from "../src/db/schema";
 import { getConfig } from "../src/env";
+import app from "../src/index";
 import { insertUser, type PublicUser, updateUser } from "../src/users/store";
 
 export const BASE = "http://vigil.test";
@@ -11,9 +13,10 @@ export const BASE = "http://vigil.test";
 /** The test database, for asserting what a request left behind. */
 export const db = () => createDb(env.DATABASE_URL);
 
-/** A request through the Worker's own fetch, as a client would send it. */
-export function api(path: string, init: RequestInit & { json?: unknown; token?: string } = {}): Promise<Response> {
-  const { json, token, ...rest } = init;
+export type ApiInit = RequestInit & { json?: unknown; token?: string; ip?: string };
+
+function request(path: string, init: ApiInit): Request {
+  const { json, token, ip, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (json !== undefined) {
     headers.set("Content-Type", "application/json");
@@ -21,7 +24,27 @@ export function api(path: string, init: RequestInit & { json?: unknown; token?: 
     rest.method ??= "POST";
   }
   if (token) headers.set("Authorization", `Bearer ${token}`);
-  return exports.default.fetch(new Request(`${BASE}${path}`, { ...rest, headers }));
+  if (ip) headers.set("CF-Connecting-IP", ip);
+  return new Request(`${BASE}${path}`, { ...rest, headers });
+}
+
+/** A request through the Worker's own fetch, as a client would send it. */
+export function api(path: string, init: ApiInit = {}): Promise<Response> {
+  return exports.default.fetch(request(path, init));
+}
+
+/**
+ * The same, to the Worker run with some configuration changed (configuration is read per env
+ * object): small limits, no grace window... Its background work is awaited before answering.
+ */
+export function apiWith(overrides: Partial<Record<keyof Cloudflare.Env, unknown>>) {
+  const modified = { ...env, ...overrides } as Cloudflare.Env;
+  return async (path: string, init: ApiInit = {}): Promise<Response> => {
+    const ctx = createExecutionContext();
+    const res = await app.fetch(request(path, init), modified, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  };
 }
 
 export type TestUser = PublicUser & { password: string; token: string };
@@ -35,7 +58,11 @@ export async function createUser(role: Role, options: { active?: boolean } = {})
   if (options.active === false) {
     await updateUser(db(), username, { isActive: false });
   }
-  const token = await signAccessToken(getConfig(env), { userId: user.id, username, role });
+  const token = await signAccessToken(getConfig(env), {
+    principal: { type: "user", id: user.id, name: username, role },
+    session: crypto.randomUUID(),
+    generation: 0,
+  });
   return { ...user, password, token };
 }
 
@@ -61,4 +88,19 @@ export async function login(user: { username: string; password: string }): Promi
   const res = await api("/api/auth/token/", { json: { username: user.username, password: user.password } });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as TokenPair;
+}
+
+export type TestKey = { id: number; key: string; name: string; prefix: string; scopes: string[] };
+
+/** A fresh API key, created through the API by `admin`, as an operator would. */
+export async function createKey(
+  admin: TestUser,
+  body: { scopes: string[]; name?: string; expires_at?: string; rate_limit?: string },
+): Promise<TestKey> {
+  const res = await api("/api/keys/", {
+    token: admin.token,
+    json: { name: `sensor-${crypto.randomUUID().slice(0, 8)}`, ...body },
+  });
+  if (res.status !== 201) throw new Error(`key creation failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as TestKey;
 }

@@ -1,45 +1,17 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import app from "../src/index";
-import { BASE, createUser, problem, type TestUser } from "./helpers";
+import { apiWith, createUser, problem, type TestUser } from "./helpers";
 
 /**
  * Contract section 7. These tests run the Worker with small limits of their own, by handing it a
  * modified env (configuration is read per env object); the Durable Object is the real one.
  */
-type Overrides = Partial<Record<keyof Cloudflare.Env, unknown>>;
-
-function client(overrides: Overrides) {
-  const testEnv = { ...env, ...overrides } as Cloudflare.Env;
-  return async (path: string, init: RequestInit & { token?: string; json?: unknown; ip?: string } = {}) => {
-    const { token, json, ip, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    if (token) headers.set("Authorization", `Bearer ${token}`);
-    if (ip) headers.set("CF-Connecting-IP", ip);
-    if (json !== undefined) headers.set("Content-Type", "application/json");
-    const ctx = createExecutionContext();
-    const res = await app.fetch(
-      new Request(`${BASE}${path}`, {
-        method: json === undefined ? "GET" : "POST",
-        ...rest,
-        headers,
-        body: json === undefined ? undefined : JSON.stringify(json),
-      }),
-      testEnv,
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
-    return res;
-  };
-}
-
 const remaining = (res: Response) => Number(/r=(\d+)/.exec(res.headers.get("RateLimit") ?? "")?.[1]);
 const randomIp = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}-${crypto.randomUUID().slice(0, 4)}`;
 
 describe("per-principal throttling (contract section 7)", () => {
   it("admits exactly the limit with decreasing RateLimit headers, then 429 with Retry-After", async () => {
-    const api = client({ RATE_LIMIT_READ: "3/60s" });
+    const api = apiWith({ RATE_LIMIT_READ: "3/60s" });
     const user = await createUser("analyst");
     const responses = [];
     for (let i = 0; i < 4; i++) responses.push(await api("/api/alerts/", { token: user.token }));
@@ -54,7 +26,7 @@ describe("per-principal throttling (contract section 7)", () => {
   });
 
   it("principals and scopes do not share budgets", async () => {
-    const api = client({ RATE_LIMIT_READ: "1/60s", RATE_LIMIT_INGEST: "1/60s" });
+    const api = apiWith({ RATE_LIMIT_READ: "1/60s", RATE_LIMIT_INGEST: "1/60s" });
     const [a, b] = await Promise.all([createUser("admin"), createUser("admin")]);
     expect((await api("/api/events/", { token: a.token })).status).toBe(200);
     expect((await api("/api/events/", { token: a.token })).status).toBe(429);
@@ -68,7 +40,7 @@ describe("per-principal throttling (contract section 7)", () => {
   });
 
   it("many concurrent requests never get more than the limit through", async () => {
-    const api = client({ RATE_LIMIT_READ: "5/60s" });
+    const api = apiWith({ RATE_LIMIT_READ: "5/60s" });
     const user = await createUser("analyst");
     const statuses = await Promise.all(
       Array.from({ length: 30 }, () => api("/api/auth/me/", { token: user.token }).then((r) => r.status)),
@@ -78,7 +50,7 @@ describe("per-principal throttling (contract section 7)", () => {
   });
 
   it("a malformed limit is a configuration error naming the variable, not a silent default", async () => {
-    const api = client({ RATE_LIMIT_READ: "10/minute" });
+    const api = apiWith({ RATE_LIMIT_READ: "10/minute" });
     const user = await createUser("analyst");
     const res = await api("/api/alerts/", { token: user.token });
     expect(res.status).toBe(500);
@@ -87,26 +59,24 @@ describe("per-principal throttling (contract section 7)", () => {
 });
 
 describe("when the limiter cannot be reached", () => {
+  const down = () => Promise.reject(new Error("guard down"));
   const broken = {
-    RATE_LIMITER: {
-      idFromName: (name: string) => env.RATE_LIMITER.idFromName(name),
-      get: () => ({
-        consume: () => Promise.reject(new Error("limiter down")),
-        refund: () => Promise.reject(new Error("limiter down")),
-      }),
+    GUARD: {
+      idFromName: (name: string) => env.GUARD.idFromName(name),
+      get: () => ({ admit: down, consume: down, attemptLogin: down, loginSucceeded: down }),
     },
   };
 
   it("data routes fail open", async () => {
     const user = await createUser("analyst");
-    const res = await client(broken)("/api/alerts/", { token: user.token });
+    const res = await apiWith(broken)("/api/alerts/", { token: user.token });
     expect(res.status).toBe(200);
     expect(res.headers.get("RateLimit")).toBeNull();
   });
 
   it("the token endpoints fail closed (503)", async () => {
     const user = await createUser("analyst");
-    const res = await client(broken)("/api/auth/token/", {
+    const res = await apiWith(broken)("/api/auth/token/", {
       json: { username: user.username, password: user.password },
     });
     expect(res.status).toBe(503);
@@ -115,11 +85,11 @@ describe("when the limiter cannot be reached", () => {
 });
 
 describe("login throttling (contract sections 2 and 7)", () => {
-  const attempt = (api: ReturnType<typeof client>, user: TestUser, password: string, ip = randomIp()) =>
+  const attempt = (api: ReturnType<typeof apiWith>, user: TestUser, password: string, ip = randomIp()) =>
     api("/api/auth/token/", { ip, json: { username: user.username, password } });
 
-  it("wrong passwords for one username are throttled even from many IPs, and then the right one is refused too", async () => {
-    const api = client({ RATE_LIMIT_AUTH: "3/60s" });
+  it("wrong passwords for one username are throttled even from many IPs, and then the right one from a new IP is refused too", async () => {
+    const api = apiWith({ RATE_LIMIT_AUTH_USERNAME: "3/60s" });
     const user = await createUser("admin");
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await attempt(api, user, "wrong-password-x")).status);
@@ -130,7 +100,7 @@ describe("login throttling (contract sections 2 and 7)", () => {
   });
 
   it("one IP trying many usernames is throttled", async () => {
-    const api = client({ RATE_LIMIT_AUTH: "3/60s" });
+    const api = apiWith({ RATE_LIMIT_AUTH: "3/60s" });
     const ip = randomIp();
     const statuses = [];
     for (let i = 0; i < 4; i++) {
@@ -144,7 +114,7 @@ describe("login throttling (contract sections 2 and 7)", () => {
   });
 
   it("successful logins do not use up the username's budget", async () => {
-    const api = client({ RATE_LIMIT_AUTH: "2/60s" });
+    const api = apiWith({ RATE_LIMIT_AUTH_USERNAME: "2/60s" });
     const user = await createUser("analyst");
     for (let i = 0; i < 4; i++) expect((await attempt(api, user, user.password)).status).toBe(200);
     expect((await attempt(api, user, "wrong-password-x")).status).toBe(401);

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { requireAuth, requireRole } from "../auth/middleware";
+import { authenticate, authorize } from "../auth/middleware";
 import { database } from "../db/database";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
@@ -7,7 +7,6 @@ import { jsonBody } from "../http/json-body";
 import { problemResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
-import { rateLimit } from "../limiter/middleware";
 import { AlertFiltersSchema, AlertPageSchema, AlertSchema, AlertUpdateSchema } from "./schemas";
 import { changeAlertStatus, findAlert, listAlerts } from "./store";
 
@@ -21,7 +20,7 @@ const listRoute = createRoute({
   security,
   summary: "List alerts, newest first",
   description: "Admins and analysts. `event__severity` and its alias `severity` filter on the event's severity.",
-  middleware: [requireAuth(), requireRole("admin", "analyst"), rateLimit("read")] as const,
+  middleware: [authenticate(), authorize("alerts:read")] as const,
   request: { query: AlertFiltersSchema },
   responses: {
     200: { description: "A page of alerts", content: { "application/json": { schema: AlertPageSchema } } },
@@ -35,7 +34,7 @@ const getRoute = createRoute({
   tags,
   security,
   summary: "Read one alert, with its event",
-  middleware: [requireAuth(), requireRole("admin", "analyst"), rateLimit("read")] as const,
+  middleware: [authenticate(), authorize("alerts:read")] as const,
   request: { params: IdParamSchema },
   responses: {
     200: { description: "The alert", content: { "application/json": { schema: AlertSchema } } },
@@ -53,7 +52,7 @@ const patchRoute = createRoute({
     "Admin only. Any status but Resolved may move to any other; Resolved is terminal (409, alert unchanged), " +
     "also under concurrent requests. Asking for the current status is a 200 no-op (updated_at unchanged). " +
     "`acknowledged_at` is set the first time the alert leaves Open; `resolved_at` when it is resolved.",
-  middleware: [requireAuth(), requireRole("admin"), rateLimit("write"), jsonBody()] as const,
+  middleware: [authenticate(), authorize("alerts:update"), jsonBody()] as const,
   request: {
     params: IdParamSchema,
     body: { required: true, content: { "application/json": { schema: AlertUpdateSchema } } },

@@ -1,49 +1,103 @@
-import type { MiddlewareHandler } from "hono";
-import type { Role } from "../db/schema";
+import type { Context, MiddlewareHandler } from "hono";
+import { recordRoundTrips } from "../db/client";
 import { type AppEnv, getConfig } from "../env";
+import type { AdmitResult, Credential } from "../guard/protocol";
+import { guard } from "../guard/stub";
 import { ApiError } from "../http/errors";
+import { isWellFormedKey, KEY_PREFIX, keyHash } from "../keys/format";
+import { enforce, ruleFor } from "../limiter/headers";
+import { can, type Permission, throttleScope } from "./permissions";
 import { InvalidTokenError, verifyAccessToken } from "./tokens";
 
 const REALM = 'Bearer realm="vigil"';
 
-function unauthorized(detail: string, error?: "invalid_request" | "invalid_token"): ApiError {
+export function unauthorized(detail: string, error?: "invalid_request" | "invalid_token"): ApiError {
   const challenge = error ? `${REALM}, error="${error}", error_description="${detail.replaceAll('"', "'")}"` : REALM;
   return new ApiError("UNAUTHORIZED", detail, { headers: { "WWW-Authenticate": challenge } });
 }
 
+const forbidden = () => new ApiError("FORBIDDEN", "You do not have permission to perform this action.");
+
+/** The bearer credential of a request, checked as far as the Worker alone can. */
+export async function readCredential(header: string | undefined, c: Context<AppEnv>): Promise<Credential> {
+  if (!header) throw unauthorized("Authentication credentials were not provided.");
+  const match = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());
+  if (!match?.[1]) throw unauthorized("Authorization header must be 'Bearer <token>'.", "invalid_request");
+  const token = match[1];
+  if (token.startsWith(KEY_PREFIX)) {
+    if (!isWellFormedKey(token)) throw unauthorized("Invalid API key.", "invalid_token");
+    return { type: "key", hash: await keyHash(token) };
+  }
+  try {
+    return { type: "user", ...(await verifyAccessToken(getConfig(c.env), token)) };
+  } catch (e) {
+    if (e instanceof InvalidTokenError) throw unauthorized(e.message, "invalid_token");
+    throw e;
+  }
+}
+
 /**
- * Requires `Authorization: Bearer <access token>` and sets `principal`; 401 with a precise
- * `WWW-Authenticate` otherwise. No database query: the token carries the role.
+ * Requires `Authorization: Bearer <access token | API key>` and sets `credential`; 401 with a
+ * precise `WWW-Authenticate` when it is missing or malformed, or the token's signature or claims
+ * fail. Whether it has since been revoked is authorize()'s question.
  *
- * @example app.get("/api/auth/me/", requireAuth(), handler)
+ * @example createRoute({ ..., middleware: [authenticate(), authorize("alerts:read")] })
  */
-export function requireAuth(): MiddlewareHandler<AppEnv> {
+export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const header = c.req.header("Authorization");
-    if (!header) throw unauthorized("Authentication credentials were not provided.");
-    const match = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());
-    if (!match?.[1]) throw unauthorized("Authorization header must be 'Bearer <token>'.", "invalid_request");
-    try {
-      c.set("principal", await verifyAccessToken(getConfig(c.env), match[1]));
-    } catch (e) {
-      if (e instanceof InvalidTokenError) throw unauthorized(e.message, "invalid_token");
-      throw e;
-    }
+    c.set("credential", await readCredential(c.req.header("Authorization"), c));
     await next();
   };
 }
 
+export type AuthorizeOptions = {
+  /** Budget the request spends (default 1); e.g. a batch costs its number of events. */
+  cost?: (c: Context<AppEnv>) => number;
+};
+
 /**
- * Deny by default: only the listed roles pass (403 otherwise). Use after requireAuth().
+ * Deny by default. One call to the principal's Durable Object answers whether the credential is
+ * still valid (401), whether it grants `permission` (403) and whether the budget allows it (429,
+ * with the ratelimit headers on every answer); then `principal` is set.
  *
- * @example app.patch("/api/alerts/:id/", requireAuth(), requireRole("admin"), handler)
+ * If the guard cannot be reached, an access token is let through on its signature and role
+ * (fail open, logged: an outage must not stop alert ingestion), but an API key, which only the
+ * guard can vouch for, is refused with 503.
  */
-export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
-  const allowed = new Set<Role>(roles);
+export function authorize(permission: Permission, options: AuthorizeOptions = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!allowed.has(c.get("principal").role)) {
-      throw new ApiError("FORBIDDEN", "You do not have permission to perform this action.");
+    const credential = c.get("credential");
+    const scope = throttleScope(permission, c.req.method);
+    let result: AdmitResult;
+    try {
+      result = await guard(c.env, credential).admit({
+        credential,
+        permission,
+        scope,
+        rule: ruleFor(getConfig(c.env), scope),
+        cost: options.cost?.(c) ?? 1,
+      });
+    } catch (error) {
+      if (credential.type === "key") {
+        console.error(logLine(c, "guard unreachable; refusing API key", error));
+        throw new ApiError("SERVICE_UNAVAILABLE", "API keys cannot be checked right now; try again shortly.", {
+          headers: { "Retry-After": "5" },
+        });
+      }
+      console.warn(logLine(c, "guard unreachable; failing open", error));
+      if (!can(credential.principal, permission)) throw forbidden();
+      c.set("principal", credential.principal);
+      return next();
     }
+    recordRoundTrips(result.dbRoundTrips);
+    if (result.outcome === "unauthenticated") throw unauthorized(result.detail, "invalid_token");
+    if (result.outcome === "forbidden") throw forbidden();
+    enforce(c, scope, result.decision);
+    c.set("principal", result.principal);
     await next();
   };
+}
+
+function logLine(c: Context<AppEnv>, msg: string, error: unknown): string {
+  return JSON.stringify({ level: "warn", requestId: c.get("requestId"), msg, error: String(error) });
 }

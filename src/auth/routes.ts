@@ -2,20 +2,38 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { database } from "../db/database";
 import { type AppEnv, getConfig } from "../env";
+import { guardNamed } from "../guard/stub";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
 import { problemResponses } from "../http/openapi";
 import { beginLoginAttempt, throttleByIp } from "../limiter/login";
-import { rateLimit } from "../limiter/middleware";
 import { findUserByUsername } from "../users/store";
-import { requireAuth } from "./middleware";
+import { authenticate, authorize } from "./middleware";
 import { dummyPasswordHash, verifyPassword } from "./password";
+import type { UserPrincipal } from "./principal";
 import { MeSchema, RefreshRequestSchema, RefreshResponseSchema, TokenPairSchema, TokenRequestSchema } from "./schemas";
-import { revokeFamilyOf, rotateRefreshToken, storeRefreshToken, tokenHash } from "./store";
-import { InvalidTokenError, signAccessToken, signRefreshToken, verifyRefreshToken } from "./tokens";
+import {
+  clearSessionCookie,
+  readSessionCookie,
+  SESSION_HEADER,
+  setSessionCookie,
+  usesCookieSession,
+} from "./session-cookie";
+import { type Account, revokeFamilyOf, rotateRefreshToken, storeRefreshToken, tokenHash } from "./store";
+import {
+  InvalidTokenError,
+  newRefreshClaims,
+  type RefreshClaims,
+  signAccessToken,
+  signRefreshToken,
+  verifyRefreshToken,
+} from "./tokens";
 
 const tags = ["Authentication"];
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
+const COOKIE_NOTE =
+  ` With the header \`${SESSION_HEADER}: cookie\` (browsers), the refresh token travels in an HttpOnly cookie ` +
+  "instead of the body (see the README).";
 
 const tokenRoute = createRoute({
   method: "post",
@@ -24,7 +42,9 @@ const tokenRoute = createRoute({
   summary: "Log in: exchange username and password for tokens",
   description:
     "Wrong username, wrong password and inactive account all get the same 401, in the same time. " +
-    "Throttled per client IP and per username.",
+    "Throttled per client IP and per username; an address the user signed in from before is not held to the " +
+    "username's budget." +
+    COOKIE_NOTE,
   middleware: [jsonBody()] as const,
   request: { body: { required: true, ...json(TokenRequestSchema) } },
   responses: {
@@ -40,8 +60,10 @@ const refreshRoute = createRoute({
   summary: "Rotate a refresh token",
   description:
     "Returns a new access token (with the user's current role) and the next refresh token; the presented one stops " +
-    "working. Presenting an already-rotated token revokes its whole family (token theft). Expired, revoked, tampered " +
-    "or access tokens, and deactivated users, get 401.",
+    "working. Presenting a token again within `REFRESH_GRACE_SECONDS` of its rotation (a retry, or concurrent " +
+    "refreshes) returns the same successor; any later reuse revokes its whole family (token theft). Expired, revoked, " +
+    "tampered or access tokens, and deactivated users, get 401." +
+    COOKIE_NOTE,
   middleware: [jsonBody()] as const,
   request: { body: { required: true, ...json(RefreshRequestSchema) } },
   responses: {
@@ -56,7 +78,9 @@ const revokeRoute = createRoute({
   tags,
   summary: "Log out: revoke a refresh token and its family",
   description:
-    "204 also when the token was already revoked or rotated (logout is idempotent); 401 when it is not a valid refresh token.",
+    "Revokes the login's refresh tokens and, from the next request on, its access tokens. 204 also when the token " +
+    "was already revoked or rotated (logout is idempotent); 401 when it is not a valid refresh token." +
+    COOKIE_NOTE,
   middleware: [jsonBody()] as const,
   request: { body: { required: true, ...json(RefreshRequestSchema) } },
   responses: { 204: { description: "Revoked" }, ...problemResponses(400, 401, 413, 415, 429, 503) },
@@ -68,9 +92,9 @@ const meRoute = createRoute({
   tags,
   security: [{ bearerAuth: [] }],
   summary: "Who am I",
-  description: "Read from the access token: no database query.",
-  middleware: [requireAuth(), rateLimit("read")] as const,
-  responses: { 200: { description: "The caller", ...json(MeSchema) }, ...problemResponses(401, 429) },
+  description: "Read from the access token: no database query. Users only (403 for API keys).",
+  middleware: [authenticate(), authorize("account:read")] as const,
+  responses: { 200: { description: "The caller", ...json(MeSchema) }, ...problemResponses(401, 403, 429) },
 });
 
 const badCredentials = () =>
@@ -84,13 +108,52 @@ function invalidRefresh(detail: string) {
   });
 }
 
-async function refreshClaims(c: Context<AppEnv>, token: string) {
+/** The refresh token presented: the cookie for browser sessions, else the body's `refresh`. */
+async function presentedRefresh(
+  c: Context<AppEnv>,
+  body: { refresh?: string },
+): Promise<{ token: string; claims: RefreshClaims }> {
+  let token = body.refresh;
+  if (usesCookieSession(c)) token ??= readSessionCookie(c);
+  if (!token) {
+    if (usesCookieSession(c)) throw invalidRefresh("No session cookie was sent.");
+    throw new ApiError("VALIDATION_FAILED", "The request body failed validation: refresh.", {
+      errors: { refresh: ["This field is required."] },
+    });
+  }
   try {
-    return await verifyRefreshToken(getConfig(c.env), token);
+    return { token, claims: await verifyRefreshToken(getConfig(c.env), token) };
   } catch (e) {
     if (e instanceof InvalidTokenError) throw invalidRefresh(e.message);
     throw e;
   }
+}
+
+/** Voids a login's live access tokens, through its user's Durable Object. */
+async function endSession(c: Context<AppEnv>, userId: number, familyId: string): Promise<void> {
+  const until = Date.now() + getConfig(c.env).ACCESS_TOKEN_TTL_SECONDS * 1000;
+  try {
+    await guardNamed(c.env, { type: "user", id: userId }).endSession(familyId, until);
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        requestId: c.get("requestId"),
+        msg: "could not end session",
+        error: String(error),
+      }),
+    );
+    throw new ApiError(
+      "SERVICE_UNAVAILABLE",
+      "The session's refresh tokens are revoked, but its access tokens could not be voided yet; try again.",
+      { headers: { "Retry-After": "5" } },
+    );
+  }
+}
+
+async function accessToken(c: Context<AppEnv>, account: Account, session: string): Promise<string> {
+  const principal: UserPrincipal = { type: "user", id: account.id, name: account.username, role: account.role };
+  return signAccessToken(getConfig(c.env), { principal, session, generation: account.generation });
 }
 
 export function registerAuth(app: OpenAPIHono<AppEnv>): void {
@@ -105,44 +168,75 @@ export function registerAuth(app: OpenAPIHono<AppEnv>): void {
     if (!user || !passwordOk || !user.isActive) throw badCredentials();
     attempt.succeeded();
 
-    const principal = { userId: user.id, username: user.username, role: user.role };
+    const account: Account = {
+      id: user.id,
+      username: user.username,
+      role: user.role,
+      generation: user.tokenGeneration,
+    };
+    const claims = newRefreshClaims(config, user.id, crypto.randomUUID());
     const [access, refresh] = await Promise.all([
-      signAccessToken(config, principal),
-      signRefreshToken(config, user.id, crypto.randomUUID()),
+      accessToken(c, account, claims.familyId),
+      signRefreshToken(config, claims),
     ]);
-    await storeRefreshToken(db, { hash: await tokenHash(refresh.token), ...refresh.claims });
-    return c.json(
-      { access, refresh: refresh.token, token_type: "Bearer" as const, expires_in: config.ACCESS_TOKEN_TTL_SECONDS },
-      200,
-    );
+    await storeRefreshToken(db, { ...claims, hash: await tokenHash(refresh) });
+    const body = { access, token_type: "Bearer" as const, expires_in: config.ACCESS_TOKEN_TTL_SECONDS };
+    if (usesCookieSession(c)) {
+      setSessionCookie(c, refresh, config.REFRESH_TOKEN_TTL_SECONDS);
+      return c.json(body, 200);
+    }
+    return c.json({ ...body, refresh }, 200);
   });
 
   app.openapi(refreshRoute, async (c) => {
     const config = getConfig(c.env);
-    const presented = c.req.valid("json").refresh;
+    const db = database(c.env);
     await throttleByIp(c);
-    const claims = await refreshClaims(c, presented);
-    const next = await signRefreshToken(config, claims.userId, claims.familyId);
-    const result = await rotateRefreshToken(database(c.env), await tokenHash(presented), {
-      hash: await tokenHash(next.token),
-      ...next.claims,
-    });
-    if (result.outcome === "refused") throw invalidRefresh("Token is invalid, expired, revoked or already used.");
-    const { id, username, role } = result.user;
-    const access = await signAccessToken(config, { userId: id, username, role });
-    return c.json({ access, refresh: next.token }, 200);
+    const presented = await presentedRefresh(c, c.req.valid("json"));
+    const presentedHash = await tokenHash(presented.token);
+    const nextClaims = newRefreshClaims(config, presented.claims.userId, presented.claims.familyId);
+    const nextToken = await signRefreshToken(config, nextClaims);
+    const stored = { ...nextClaims, hash: await tokenHash(nextToken) };
+    let result = await rotateRefreshToken(db, presentedHash, stored, config.REFRESH_GRACE_SECONDS);
+    if (result.outcome === "raced")
+      result = await rotateRefreshToken(db, presentedHash, stored, config.REFRESH_GRACE_SECONDS);
+
+    let refresh: string;
+    switch (result.outcome) {
+      case "rotated":
+        refresh = nextToken;
+        break;
+      case "grace":
+        refresh = await signRefreshToken(config, result.successor);
+        break;
+      case "replayed":
+        // A stolen token: the thief's access tokens die with the family, at once.
+        await endSession(c, result.userId, result.familyId);
+        throw invalidRefresh("Token is invalid, expired, revoked or already used.");
+      default:
+        throw invalidRefresh("Token is invalid, expired, revoked or already used.");
+    }
+    const access = await accessToken(c, result.account, presented.claims.familyId);
+    if (usesCookieSession(c)) {
+      setSessionCookie(c, refresh, config.REFRESH_TOKEN_TTL_SECONDS);
+      return c.json({ access, expires_in: config.ACCESS_TOKEN_TTL_SECONDS }, 200);
+    }
+    return c.json({ access, refresh }, 200);
   });
 
   app.openapi(revokeRoute, async (c) => {
-    const presented = c.req.valid("json").refresh;
     await throttleByIp(c);
-    await refreshClaims(c, presented);
-    await revokeFamilyOf(database(c.env), await tokenHash(presented));
+    const presented = await presentedRefresh(c, c.req.valid("json"));
+    const family = await revokeFamilyOf(database(c.env), await tokenHash(presented.token));
+    if (family) await endSession(c, family.userId, family.familyId);
+    if (usesCookieSession(c)) clearSessionCookie(c);
     return c.body(null, 204);
   });
 
   app.openapi(meRoute, (c) => {
-    const { userId, username, role } = c.get("principal");
-    return c.json({ id: userId, username, role }, 200);
+    const principal = c.get("principal");
+    if (principal.type !== "user")
+      throw new ApiError("FORBIDDEN", "You do not have permission to perform this action.");
+    return c.json({ id: principal.id, username: principal.name, role: principal.role }, 200);
   });
 }

@@ -20,20 +20,33 @@ export const TokenPairSchema = z
     access: z.string().openapi({ description: "Access token (JWT, HS256), for `Authorization: Bearer`" }),
     refresh: z
       .string()
-      .openapi({ description: "Refresh token (JWT); single use, rotated by /api/auth/token/refresh/" }),
+      .optional()
+      .openapi({
+        description:
+          "Refresh token (JWT); single use, rotated by /api/auth/token/refresh/. Absent with `X-Vigil-Session: cookie`, " +
+          "where it is set as an HttpOnly cookie instead.",
+      }),
     token_type: z.literal("Bearer"),
     expires_in: z.number().int().openapi({ description: "Access token lifetime in seconds", example: 900 }),
   })
   .openapi("TokenPair");
 
 export const RefreshRequestSchema = z
-  .strictObject({ refresh: required(4096).openapi({ description: "A refresh token" }) })
+  .strictObject({
+    refresh: required(4096)
+      .optional()
+      .openapi({ description: "A refresh token; required unless `X-Vigil-Session: cookie` is sent" }),
+  })
   .openapi("RefreshRequest");
 
 export const RefreshResponseSchema = z
   .object({
     access: z.string().openapi({ description: "A new access token, with the user's current role" }),
-    refresh: z.string().openapi({ description: "The next refresh token; the one presented no longer works" }),
+    refresh: z.string().optional().openapi({
+      description:
+        "The next refresh token; the one presented no longer works. Absent with `X-Vigil-Session: cookie` (the cookie is rotated).",
+    }),
+    expires_in: z.number().int().optional().openapi({ description: "Access token lifetime in seconds", example: 900 }),
   })
   .openapi("RefreshResponse");
 

@@ -1,16 +1,47 @@
-import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { ROLES, type Role } from "../db/schema";
-import type { Config, Principal } from "../env";
+import type { UserPrincipal } from "./principal";
 
 /**
  * JWTs: one pinned algorithm (HS256), `iss`/`aud`/`exp`/`iat`/`jti` always, and a
- * `token_type` claim (as SimpleJWT has) so an access token can never stand in for a refresh
- * token or the reverse. Verifying an access token needs no database.
+ * `token_type` claim (as SimpleJWT has) so that no kind of token can stand in for another.
+ * Verifying an access token needs no database; whether it has since been revoked is the user's
+ * Durable Object's answer (see guard/), given on the call every request makes anyway.
  */
 const ALGORITHM = "HS256";
 
-export type TokenType = "access" | "refresh";
-export type RefreshClaims = { userId: number; familyId: string; jti: string; expiresAt: Date };
+/** The configuration tokens need (a subset of the Worker's; the CLIs sign service tokens too). */
+export type TokenConfig = {
+  JWT_SECRET: string;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+  ACCESS_TOKEN_TTL_SECONDS: number;
+  REFRESH_TOKEN_TTL_SECONDS: number;
+};
+
+/** How far a token's `iat` may be ahead of our clock (clock skew between issuers). */
+export const CLOCK_SKEW_SECONDS = 30;
+
+/** `service`: short-lived tokens the command-line tools present to the internal routes. */
+export type TokenType = "access" | "refresh" | "service";
+
+/** What the user's Durable Object needs to tell whether an access token was revoked. */
+export type AccessClaims = {
+  principal: UserPrincipal;
+  /** The refresh-token family (one login): logging out ends it. */
+  session: string;
+  /** The user's token generation at issue; raising it voids every older token. */
+  generation: number;
+};
+
+/** A refresh token's claims, stored beside its hash so the token can be signed again identically. */
+export type RefreshClaims = {
+  userId: number;
+  familyId: string;
+  jti: string;
+  issuedAt: number;
+  expiresAt: number;
+};
 
 const keys = new Map<string, Promise<CryptoKey>>();
 
@@ -27,35 +58,63 @@ function signingKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-export async function signAccessToken(config: Config, principal: Principal): Promise<string> {
-  return new SignJWT({ token_type: "access", username: principal.username, role: principal.role })
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+type SigningConfig = Pick<TokenConfig, "JWT_SECRET" | "JWT_ISSUER" | "JWT_AUDIENCE">;
+
+async function sign(
+  config: SigningConfig,
+  claims: JWTPayload & { token_type: TokenType },
+  subject: string,
+  times: { iat: number; exp: number; jti: string },
+): Promise<string> {
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
-    .setSubject(String(principal.userId))
+    .setSubject(subject)
     .setIssuer(config.JWT_ISSUER)
     .setAudience(config.JWT_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${config.ACCESS_TOKEN_TTL_SECONDS}s`)
-    .setJti(crypto.randomUUID())
+    .setIssuedAt(times.iat)
+    .setExpirationTime(times.exp)
+    .setJti(times.jti)
     .sign(await signingKey(config.JWT_SECRET));
 }
 
-export async function signRefreshToken(
-  config: Config,
-  userId: number,
-  familyId: string,
-): Promise<{ token: string; claims: RefreshClaims }> {
-  const jti = crypto.randomUUID();
-  const expiresAt = new Date(Date.now() + config.REFRESH_TOKEN_TTL_SECONDS * 1000);
-  const token = await new SignJWT({ token_type: "refresh", fam: familyId })
-    .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
-    .setSubject(String(userId))
-    .setIssuer(config.JWT_ISSUER)
-    .setAudience(config.JWT_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .setJti(jti)
-    .sign(await signingKey(config.JWT_SECRET));
-  return { token, claims: { userId, familyId, jti, expiresAt } };
+export async function signAccessToken(config: TokenConfig, claims: AccessClaims): Promise<string> {
+  const { principal, session, generation } = claims;
+  const iat = nowSeconds();
+  return sign(
+    config,
+    { token_type: "access", username: principal.name, role: principal.role, sid: session, gen: generation },
+    String(principal.id),
+    { iat, exp: iat + config.ACCESS_TOKEN_TTL_SECONDS, jti: crypto.randomUUID() },
+  );
+}
+
+/** Claims for a new refresh token in `familyId` (a new login starts a new family). */
+export function newRefreshClaims(config: TokenConfig, userId: number, familyId: string): RefreshClaims {
+  const issuedAt = nowSeconds();
+  return {
+    userId,
+    familyId,
+    jti: crypto.randomUUID(),
+    issuedAt,
+    expiresAt: issuedAt + config.REFRESH_TOKEN_TTL_SECONDS,
+  };
+}
+
+/** Deterministic: the same claims always give the same token (HS256 is an HMAC). */
+export function signRefreshToken(config: TokenConfig, claims: RefreshClaims): Promise<string> {
+  return sign(config, { token_type: "refresh", fam: claims.familyId }, String(claims.userId), {
+    iat: claims.issuedAt,
+    exp: claims.expiresAt,
+    jti: claims.jti,
+  });
+}
+
+/** A one-minute token for the command-line tools to call the internal routes. */
+export function signServiceToken(config: SigningConfig, purpose: string): Promise<string> {
+  const iat = nowSeconds();
+  return sign(config, { token_type: "service" }, purpose, { iat, exp: iat + 60, jti: crypto.randomUUID() });
 }
 
 /** Why a token was refused; the text goes into `WWW-Authenticate` and the problem detail. */
@@ -63,21 +122,26 @@ export class InvalidTokenError extends Error {
   override name = "InvalidTokenError";
 }
 
-async function verify(config: Config, token: string, type: TokenType) {
+async function verify(config: TokenConfig, token: string, type: TokenType, maxLifetimeSeconds: number) {
+  let payload: JWTPayload;
   try {
-    const { payload } = await jwtVerify(token, await signingKey(config.JWT_SECRET), {
+    ({ payload } = await jwtVerify(token, await signingKey(config.JWT_SECRET), {
       algorithms: [ALGORITHM],
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       requiredClaims: ["exp", "iat", "jti", "sub"],
-    });
-    if (payload.token_type !== type) throw new InvalidTokenError(`Token is not a ${type} token.`);
-    return payload;
+    }));
   } catch (e) {
-    if (e instanceof InvalidTokenError) throw e;
     if (e instanceof joseErrors.JWTExpired) throw new InvalidTokenError("Token has expired.");
     throw new InvalidTokenError("Token is invalid.");
   }
+  if (payload.token_type !== type) throw new InvalidTokenError(`Token is not a ${type} token.`);
+  const { iat, exp } = payload as { iat: number; exp: number };
+  // Correctly signed is not enough: a token from the future, or one that lives longer than we
+  // ever issue, was not made by this configuration (a leaked key, a misconfigured issuer).
+  if (iat > nowSeconds() + CLOCK_SKEW_SECONDS) throw new InvalidTokenError("Token was issued in the future.");
+  if (exp - iat > maxLifetimeSeconds) throw new InvalidTokenError("Token lifetime exceeds the configured maximum.");
+  return payload;
 }
 
 function userIdOf(sub: string | undefined): number {
@@ -86,24 +150,40 @@ function userIdOf(sub: string | undefined): number {
   return id;
 }
 
-export async function verifyAccessToken(config: Config, token: string): Promise<Principal> {
-  const payload = await verify(config, token, "access");
-  const { username, role } = payload;
-  if (typeof username !== "string" || !ROLES.includes(role as Role)) {
+export async function verifyAccessToken(config: TokenConfig, token: string): Promise<AccessClaims> {
+  const payload = await verify(config, token, "access", config.ACCESS_TOKEN_TTL_SECONDS);
+  const { username, role, sid, gen } = payload;
+  if (
+    typeof username !== "string" ||
+    !ROLES.includes(role as Role) ||
+    typeof sid !== "string" ||
+    !Number.isSafeInteger(gen)
+  ) {
     throw new InvalidTokenError("Token is invalid.");
   }
-  return { userId: userIdOf(payload.sub), username, role: role as Role };
+  return {
+    principal: { type: "user", id: userIdOf(payload.sub), name: username, role: role as Role },
+    session: sid,
+    generation: gen as number,
+  };
 }
 
-export async function verifyRefreshToken(config: Config, token: string): Promise<RefreshClaims> {
-  const payload = await verify(config, token, "refresh");
-  if (typeof payload.fam !== "string" || typeof payload.jti !== "string" || typeof payload.exp !== "number") {
+export async function verifyRefreshToken(config: TokenConfig, token: string): Promise<RefreshClaims> {
+  const payload = await verify(config, token, "refresh", config.REFRESH_TOKEN_TTL_SECONDS);
+  if (typeof payload.fam !== "string" || typeof payload.jti !== "string") {
     throw new InvalidTokenError("Token is invalid.");
   }
   return {
     userId: userIdOf(payload.sub),
     familyId: payload.fam,
     jti: payload.jti,
-    expiresAt: new Date(payload.exp * 1000),
+    issuedAt: payload.iat as number,
+    expiresAt: payload.exp as number,
   };
+}
+
+/** Returns the token's purpose (its subject). */
+export async function verifyServiceToken(config: TokenConfig, token: string): Promise<string> {
+  const payload = await verify(config, token, "service", 60);
+  return payload.sub ?? "";
 }

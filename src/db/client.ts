@@ -19,6 +19,12 @@ export function withDbUsage<T>(fn: () => Promise<T>): Promise<{ result: T; usage
   return usage.run(record, async () => ({ result: await fn(), usage: record }));
 }
 
+/** Round trips made on the request's behalf elsewhere (a Durable Object's look-up), counted as its own. */
+export function recordRoundTrips(count: number): void {
+  const record = usage.getStore();
+  if (record) record.roundTrips += count;
+}
+
 /** A query that hangs must become a bounded 503, not a request that never ends. */
 const QUERY_TIMEOUT_MS = 10_000;
 

@@ -8,6 +8,8 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -19,14 +21,22 @@ import {
 export const ROLES = ["admin", "analyst"] as const;
 export const SEVERITIES = ["Low", "Medium", "High", "Critical"] as const;
 export const ALERT_STATUSES = ["Open", "Acknowledged", "Investigating", "Resolved"] as const;
+/** What an API key may do; a key's scopes stand in for a user's role (contract section 3). */
+export const KEY_SCOPES = ["ingest", "read"] as const;
+/** Who made a request: a person with a password, or a machine with an API key. */
+export const PRINCIPAL_TYPES = ["user", "key"] as const;
 
 export type Role = (typeof ROLES)[number];
 export type Severity = (typeof SEVERITIES)[number];
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
+export type KeyScope = (typeof KEY_SCOPES)[number];
+export type PrincipalType = (typeof PRINCIPAL_TYPES)[number];
 
 export const roleEnum = pgEnum("user_role", ROLES);
 export const severityEnum = pgEnum("severity", SEVERITIES);
 export const alertStatusEnum = pgEnum("alert_status", ALERT_STATUSES);
+export const keyScopeEnum = pgEnum("key_scope", KEY_SCOPES);
+export const principalTypeEnum = pgEnum("principal_type", PRINCIPAL_TYPES);
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow(),
@@ -40,6 +50,11 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     role: roleEnum("role").notNull(),
     isActive: boolean("is_active").notNull().default(true),
+    /**
+     * Access tokens carry the generation they were issued under; raising it (deactivation, role
+     * or password change) voids every older token at once, through the user's Durable Object.
+     */
+    tokenGeneration: integer("token_generation").notNull().default(0),
     ...timestamps,
   },
   (t) => [uniqueIndex("users_username_key").on(t.username)],
@@ -61,12 +76,65 @@ export const refreshTokens = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
     rotatedAt: timestamp("rotated_at", { withTimezone: true, mode: "date" }),
     revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+    // The token's own claims, so that within the grace window a concurrent refresh of its
+    // parent can be answered with this very token again (HS256 signing is deterministic).
+    jti: text("jti"),
+    issuedAt: timestamp("issued_at", { withTimezone: true, mode: "date" }),
+    /** The token this one replaced at rotation. */
+    parentId: bigint("parent_id", { mode: "number" }),
     ...timestamps,
   },
   (t) => [
     uniqueIndex("refresh_tokens_token_hash_key").on(t.tokenHash),
     index("refresh_tokens_family_idx").on(t.familyId),
+    index("refresh_tokens_parent_idx").on(t.parentId),
   ],
+);
+
+/**
+ * Machine credentials. Only a SHA-256 of the key is stored; `prefix` (its first 12 characters)
+ * lets people tell keys apart. Keys are revoked, never deleted, so events keep their sender.
+ */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    name: varchar("name", { length: 100 }).notNull(),
+    prefix: varchar("prefix", { length: 12 }).notNull(),
+    keyHash: text("key_hash").notNull(),
+    scopes: keyScopeEnum("scopes").array().notNull(),
+    /** `"<count>/<seconds>s"` for the ingest scope, or null for RATE_LIMIT_INGEST. */
+    rateLimit: varchar("rate_limit", { length: 32 }),
+    /** The admin who created it; null when created from the command line. */
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    ...timestamps,
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date", precision: 6 }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date", precision: 6 }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date", precision: 6 }),
+  },
+  (t) => [
+    uniqueIndex("api_keys_key_hash_key").on(t.keyHash),
+    index("api_keys_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    check("api_keys_scopes_not_empty", sql`cardinality(${t.scopes}) > 0`),
+  ],
+);
+
+/**
+ * The first response to each `Idempotency-Key`, per caller (`user:<id>` or `key:<id>`), replayed
+ * byte for byte to a retry. Rows are purged by the scheduled handler once older than the
+ * retention period.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    principal: varchar("principal", { length: 32 }).notNull(),
+    key: varchar("key", { length: 255 }).notNull(),
+    requestHash: text("request_hash").notNull(),
+    status: smallint("status").notNull(),
+    body: text("body").notNull(),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.principal, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
 );
 
 export const events = pgTable(
@@ -79,6 +147,11 @@ export const events = pgTable(
     description: text("description").notNull().default(""),
     occurredAt: timestamp("occurred_at", { withTimezone: true, mode: "date", precision: 6 }).notNull(),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    // Who sent it, as it was named then (usernames and key names never change). Null only for
+    // events stored before senders were recorded.
+    ingestedByType: principalTypeEnum("ingested_by_type"),
+    ingestedById: integer("ingested_by_id"),
+    ingestedByName: varchar("ingested_by_name", { length: 150 }),
     ...timestamps,
   },
   (t) => [

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { requireAuth, requireRole } from "../auth/middleware";
+import { authenticate, authorize } from "../auth/middleware";
 import { database } from "../db/database";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
@@ -7,7 +7,6 @@ import { jsonBody } from "../http/json-body";
 import { problemResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
-import { rateLimit } from "../limiter/middleware";
 import { EventCreateSchema, EventFiltersSchema, EventPageSchema, EventSchema } from "./schemas";
 import { findEvent, ingestEvent, listEvents } from "./store";
 
@@ -21,9 +20,9 @@ const createEvent = createRoute({
   security,
   summary: "Ingest an event",
   description:
-    "Admin only. A High or Critical event raises an Open alert in the same statement: both exist or neither does. " +
+    "Admins, and API keys with the `ingest` scope. Records who sent it (`ingested_by`). A High or Critical event raises an Open alert in the same statement: both exist or neither does. " +
     "Answers 201 with the event and its `Location`.",
-  middleware: [requireAuth(), requireRole("admin"), rateLimit("ingest"), jsonBody()] as const,
+  middleware: [authenticate(), authorize("events:create"), jsonBody()] as const,
   request: { body: { required: true, content: { "application/json": { schema: EventCreateSchema } } } },
   responses: {
     201: { description: "Stored", content: { "application/json": { schema: EventSchema } } },
@@ -37,7 +36,7 @@ const listRoute = createRoute({
   tags,
   security,
   summary: "List events, newest first",
-  middleware: [requireAuth(), requireRole("admin"), rateLimit("read")] as const,
+  middleware: [authenticate(), authorize("events:read")] as const,
   request: { query: EventFiltersSchema },
   responses: {
     200: { description: "A page of events", content: { "application/json": { schema: EventPageSchema } } },
@@ -51,7 +50,7 @@ const getRoute = createRoute({
   tags,
   security,
   summary: "Read one event",
-  middleware: [requireAuth(), requireRole("admin"), rateLimit("read")] as const,
+  middleware: [authenticate(), authorize("events:read")] as const,
   request: { params: IdParamSchema },
   responses: {
     200: { description: "The event", content: { "application/json": { schema: EventSchema } } },
@@ -62,7 +61,7 @@ const getRoute = createRoute({
 /** Events are append-only: no PUT, PATCH or DELETE is registered, so those answer 405. */
 export function registerEvents(app: OpenAPIHono<AppEnv>): void {
   app.openapi(createEvent, async (c) => {
-    const event = await ingestEvent(database(c.env), c.req.valid("json"));
+    const event = await ingestEvent(database(c.env), c.req.valid("json"), c.get("principal"));
     c.header("Location", `/api/events/${event.id}/`);
     return c.json(event, 201);
   });

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ALERT_STATUSES, SEVERITIES } from "../db/schema";
+import { ALERT_STATUSES, PRINCIPAL_TYPES, SEVERITIES } from "../db/schema";
 import { pageQuery, pageSchema } from "../http/pagination";
 import {
   containsNul,
@@ -78,6 +78,14 @@ export const AlertRefSchema = z
   .object({ id: z.number().int(), status: z.enum(ALERT_STATUSES) })
   .openapi("AlertRef", { description: "The alert this event raised" });
 
+export const IngestedBySchema = z
+  .object({
+    type: z.enum(PRINCIPAL_TYPES).openapi({ example: "key" }),
+    id: z.number().int().openapi({ example: 3 }),
+    name: z.string().openapi({ description: "The username, or the API key's name", example: "fw-edge-01" }),
+  })
+  .openapi("IngestedBy");
+
 export const EventSchema = z
   .object({
     id: z.number().int().openapi({ example: 101 }),
@@ -88,6 +96,9 @@ export const EventSchema = z
     occurred_at: z.string().openapi({ example: "2026-11-24T10:15:00.000000Z" }),
     metadata: z.record(z.string(), z.unknown()),
     created_at: z.string().openapi({ example: "2026-11-24T10:15:01.482113Z" }),
+    ingested_by: IngestedBySchema.nullable().openapi({
+      description: "Who sent it; null only for events stored before senders were recorded",
+    }),
     alert: AlertRefSchema.nullable(),
   })
   .openapi("Event");

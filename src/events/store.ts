@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import type { Principal } from "../auth/principal";
 import type { Db } from "../db/client";
 import { isoUtc } from "../db/sql";
 import type { PageRequest } from "../http/pagination";
@@ -18,6 +19,8 @@ export const eventJson = sql`json_build_object(
   'occurred_at', ${isoUtc(sql`e.occurred_at`)},
   'metadata', e.metadata,
   'created_at', ${isoUtc(sql`e.created_at`)},
+  'ingested_by', case when e.ingested_by_type is null then null
+    else json_build_object('type', e.ingested_by_type, 'id', e.ingested_by_id, 'name', e.ingested_by_name) end,
   'alert', case when a.id is null then null else json_build_object('id', a.id, 'status', a.status) end
 )`;
 
@@ -25,12 +28,14 @@ export const eventJson = sql`json_build_object(
  * Stores an event and, when its severity calls for one, its Open alert, in ONE statement: both
  * exist or neither does, and the unique index on alerts.event_id rules out a second alert.
  */
-export async function ingestEvent(db: Db, input: EventCreate): Promise<EventView> {
+export async function ingestEvent(db: Db, input: EventCreate, sender: Principal): Promise<EventView> {
   const { rows } = await db.execute<{ event: EventView }>(sql`
     with e as (
-      insert into events (source_name, event_type, severity, description, occurred_at, metadata)
+      insert into events (source_name, event_type, severity, description, occurred_at, metadata,
+                          ingested_by_type, ingested_by_id, ingested_by_name)
       values (${input.source_name}, ${input.event_type}, ${input.severity}, ${input.description ?? ""},
-              coalesce(${input.occurred_at ?? null}::timestamptz, now()), ${JSON.stringify(input.metadata ?? {})}::jsonb)
+              coalesce(${input.occurred_at ?? null}::timestamptz, now()), ${JSON.stringify(input.metadata ?? {})}::jsonb,
+              ${sender.type}, ${sender.id}, ${sender.name})
       returning *
     ), a as (
       insert into alerts (event_id, severity)

@@ -1,4 +1,4 @@
-import type { RateLimitRule } from "../env";
+import type { RateLimitRule } from "./rule";
 
 /**
  * GCRA (generic cell rate algorithm), the precise form of a token bucket that needs one stored

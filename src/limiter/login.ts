@@ -1,30 +1,35 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../env";
+import { type AppEnv, getConfig } from "../env";
+import { guardNamed } from "../guard/stub";
 import { ApiError } from "../http/errors";
 import type { RateLimitDecision } from "./gcra";
-import { consume, enforce, ruleFor } from "./middleware";
+import { enforce } from "./headers";
 
 /**
- * Brute-force protection for the token endpoints, with the `auth` rule (RATE_LIMIT_AUTH):
- * every request counts against the client IP; a login attempt also counts against the
- * username, from whatever IP it comes, and only a successful one is given back. So a correct
- * password does not unlock a username that is being guessed from elsewhere.
- * These fail closed: without the limiter, no password guessing is allowed at all (503).
+ * Brute-force protection for the token endpoints. Every request counts against the client IP
+ * (RATE_LIMIT_AUTH). A login attempt the IP's budget admitted then also counts against the
+ * username (RATE_LIMIT_AUTH_USERNAME, from whatever IP), so:
+ * - attempts refused by the IP limit never reach, nor spend, the username's budget;
+ * - a few attacking IPs are stopped by their own limits long before the username's (larger)
+ *   budget is spent, and guessing one username from many IPs is still slowed;
+ * - an address the user signed in from before is exempt from the username's budget, so even
+ *   many attacking IPs cannot lock its owner out; a success gives its attempt back;
+ * - every Retry-After is the real wait: budgets are spent only by admitted attempts.
+ * These fail closed: without the guard, no password guessing is allowed at all (503).
  */
 export function clientIp(c: Context<AppEnv>): string {
   return c.req.header("CF-Connecting-IP") ?? "unknown";
 }
 
-async function guarded(c: Context<AppEnv>, keys: string[]): Promise<RateLimitDecision[]> {
-  const rule = ruleFor(c, "auth");
+async function failClosed<T>(c: Context<AppEnv>, call: () => Promise<T>): Promise<T> {
   try {
-    return await Promise.all(keys.map((key) => consume(c, key, "auth", rule)));
+    return await call();
   } catch (error) {
     console.error(
       JSON.stringify({
         level: "error",
         requestId: c.get("requestId"),
-        msg: "rate limiter unreachable; refusing auth",
+        msg: "login guard unreachable; refusing auth",
         error: String(error),
       }),
     );
@@ -34,30 +39,37 @@ async function guarded(c: Context<AppEnv>, keys: string[]): Promise<RateLimitDec
   }
 }
 
-/** The tightest of several decisions: refused if any refuses, with the longest wait. */
-function tightest(decisions: RateLimitDecision[]): RateLimitDecision {
-  return decisions.reduce((a, b) => {
-    if (a.allowed !== b.allowed) return a.allowed ? b : a;
-    return a.remaining <= b.remaining && a.retryAfterSeconds >= b.retryAfterSeconds ? a : b;
-  });
-}
-
 /** Refresh and revoke: per client IP. */
 export async function throttleByIp(c: Context<AppEnv>): Promise<void> {
-  enforce(c, "auth", tightest(await guarded(c, [`ip:${clientIp(c)}`])));
+  const rule = getConfig(c.env).RATE_LIMIT_AUTH;
+  const stub = guardNamed(c.env, { type: "ip", value: clientIp(c) });
+  enforce(c, "auth", await failClosed(c, () => stub.consume("auth", rule)));
 }
 
 /**
- * Login: per client IP and per username, in parallel (one round trip). Returns what to call when
- * the password turns out right, which gives the username its attempt back.
+ * Login: the client IP's budget first, then the username's. Returns what to call when the
+ * password turns out right.
  */
 export async function beginLoginAttempt(c: Context<AppEnv>, username: string): Promise<{ succeeded(): void }> {
-  const usernameKey = `username:${username.toLowerCase()}`;
-  enforce(c, "auth", tightest(await guarded(c, [`ip:${clientIp(c)}`, usernameKey])));
+  const config = getConfig(c.env);
+  const ip = clientIp(c);
+  const byIp = await failClosed(c, () =>
+    guardNamed(c.env, { type: "ip", value: ip }).consume("auth", config.RATE_LIMIT_AUTH),
+  );
+  if (!byIp.allowed) enforce(c, "auth", byIp);
+  const account = guardNamed(c.env, { type: "username", value: username });
+  const byUsername = await failClosed(c, () => account.attemptLogin(ip, config.RATE_LIMIT_AUTH_USERNAME));
+  // The headers describe the budget that binds: the username's when it applies and is tighter.
+  enforce(c, "auth", tighter(byIp, byUsername));
   return {
     succeeded() {
-      const stub = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(usernameKey));
-      c.executionCtx.waitUntil(stub.refund("auth", ruleFor(c, "auth")).catch(() => {}));
+      c.executionCtx.waitUntil(account.loginSucceeded(ip, config.RATE_LIMIT_AUTH_USERNAME).catch(() => {}));
     },
   };
+}
+
+function tighter(a: RateLimitDecision, b: RateLimitDecision | null): RateLimitDecision {
+  if (!b) return a;
+  if (!b.allowed) return b;
+  return b.remaining < a.remaining ? b : a;
 }

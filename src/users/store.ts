@@ -36,20 +36,32 @@ export function listUsers(db: Db): Promise<PublicUser[]> {
   return db.select(publicColumns).from(users).orderBy(asc(users.id));
 }
 
-/** Returns the updated user, or null when no such username exists. */
+/** A user whose access tokens must be voided: issued under a generation below `generation`. */
+export type TokenRevocation = { id: number; generation: number };
+
+/**
+ * Changes what the user may do: role, active flag or password. Each raises the user's token
+ * generation in the same statement (their live access tokens must then be voided through their
+ * Durable Object: see guard/revocations.ts); deactivation and a new password also revoke every
+ * refresh token, in the same batch. Returns the user, or null when no such username exists.
+ */
 export async function updateUser(
   db: Db,
   username: string,
-  change: Partial<Pick<UserRow, "role" | "isActive">>,
-): Promise<PublicUser | null> {
-  const [row] = await db.update(users).set(change).where(eq(users.username, username)).returning(publicColumns);
-  return row ?? null;
-}
-
-/** Deactivates the user and revokes every refresh token they hold, in one batch (atomic). */
-export async function deactivateUser(db: Db, username: string): Promise<boolean> {
+  change: Partial<Pick<UserRow, "role" | "isActive" | "passwordHash">>,
+): Promise<(PublicUser & TokenRevocation) | null> {
+  const update = db
+    .update(users)
+    .set({ ...change, tokenGeneration: sql`${users.tokenGeneration} + 1` })
+    .where(eq(users.username, username))
+    .returning({ ...publicColumns, generation: users.tokenGeneration });
+  const endsSessions = change.isActive === false || change.passwordHash !== undefined;
+  if (!endsSessions) {
+    const [row] = await update;
+    return row ?? null;
+  }
   const [updated] = await db.batch([
-    db.update(users).set({ isActive: false }).where(eq(users.username, username)).returning({ id: users.id }),
+    update,
     db
       .update(refreshTokens)
       .set({ revokedAt: sql`now()` })
@@ -60,5 +72,5 @@ export async function deactivateUser(db: Db, username: string): Promise<boolean>
         ),
       ),
   ]);
-  return updated.length > 0;
+  return updated[0] ?? null;
 }

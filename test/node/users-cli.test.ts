@@ -1,27 +1,22 @@
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { neon } from "@neondatabase/serverless";
-import { describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import "../../src/db/client"; // routes the driver to the local SQL endpoint
+import { type ApiStub, startApiStub } from "./api-stub";
+import { runTool } from "./cli";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const databaseUrl = inject("databaseUrl");
+let api: ApiStub;
+beforeAll(async () => {
+  api = await startApiStub(inject("jwtSecret"));
+});
+afterAll(() => api.close());
 
-/** Runs `npm run users -- ...` as an operator would, against the test database. */
-function users(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [`${root}node_modules/tsx/dist/cli.mjs`, `${root}scripts/users.ts`, ...args],
-      { env: { ...process.env, DATABASE_URL: databaseUrl }, cwd: root },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const users = (...args: string[]) =>
+  runTool("users", { DATABASE_URL: databaseUrl, VIGIL_API_URL: api.url, JWT_SECRET: inject("jwtSecret") }, ...args);
 
 async function row(username: string) {
   const sql = neon(databaseUrl);
-  const [user] = await sql`select role, is_active from users where username = ${username}`;
+  const [user] = await sql`select id, role, is_active, token_generation from users where username = ${username}`;
   return user;
 }
 
@@ -32,16 +27,37 @@ describe("users CLI (contract section 8)", () => {
     const created = await users("create", name, "--role", "analyst");
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/password: \S{20,}/);
-    expect(await row(name)).toEqual({ role: "analyst", is_active: true });
+    expect(await row(name)).toMatchObject({ role: "analyst", is_active: true, token_generation: 0 });
     const list = await users("list");
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(new RegExp(`\\t${name}\\tanalyst\\tyes`));
   });
 
-  it("set-role and deactivate change the row", async () => {
+  it("set-role, set-password and deactivate change the row and tell the API to void old access tokens", async () => {
+    const { id } = (await row(name)) as { id: number };
     expect((await users("set-role", name, "admin")).code).toBe(0);
+    expect((await users("set-password", name, "--password", "a-new-long-password")).code).toBe(0);
     expect((await users("deactivate", name)).code).toBe(0);
-    expect(await row(name)).toEqual({ role: "admin", is_active: false });
+    expect(await row(name)).toMatchObject({ role: "admin", is_active: false, token_generation: 3 });
+    expect(api.received.filter((r) => (r as { id: number }).id === id)).toEqual([
+      { type: "user", id, generation: 1 },
+      { type: "user", id, generation: 2 },
+      { type: "user", id, generation: 3 },
+    ]);
+  });
+
+  it("when the API cannot be told, says so on one line and exits non-zero", async () => {
+    const other = `cli-${crypto.randomUUID().slice(0, 8)}`;
+    await users("create", other, "--role", "analyst");
+    const result = await runTool(
+      "users",
+      { DATABASE_URL: databaseUrl, VIGIL_API_URL: "http://127.0.0.1:9", JWT_SECRET: inject("jwtSecret") },
+      "deactivate",
+      other,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/deactivated.*not voided.*unreachable/);
   });
 
   it("refuses with a one-line reason and a non-zero status", async () => {

@@ -3,9 +3,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 
 const rule = { limit: 3, periodSeconds: 60 };
-const limiter = () => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`test:${crypto.randomUUID()}`));
+const limiter = () => env.GUARD.get(env.GUARD.idFromName(`test:${crypto.randomUUID()}`));
 
-describe("RateLimiter Durable Object", () => {
+describe("PrincipalGuard Durable Object: budgets", () => {
   it("admits exactly the limit among concurrent calls", async () => {
     const stub = limiter();
     const decisions = await Promise.all(Array.from({ length: 20 }, () => stub.consume("read", rule)));
@@ -26,11 +26,15 @@ describe("RateLimiter Durable Object", () => {
     expect((await stub.consume("read", rule)).allowed).toBe(false);
   });
 
-  it("refund gives one attempt back", async () => {
+  it("a successful login gives its attempt back and exempts its address from the username budget", async () => {
     const stub = limiter();
-    for (let i = 0; i < 3; i++) await stub.consume("auth", rule);
-    await stub.refund("auth", rule);
-    expect((await stub.consume("auth", rule)).allowed).toBe(true);
-    expect((await stub.consume("auth", rule)).allowed).toBe(false);
+    for (let i = 0; i < 3; i++) expect((await stub.attemptLogin("198.51.100.1", rule))?.allowed).toBe(true);
+    expect((await stub.attemptLogin("198.51.100.2", rule))?.allowed).toBe(false);
+    await stub.loginSucceeded("198.51.100.1", rule);
+    // The trusted address is not held to the username's budget at all...
+    for (let i = 0; i < 5; i++) expect(await stub.attemptLogin("198.51.100.1", rule)).toBeNull();
+    // ...and the attempt given back lets one more through from elsewhere.
+    expect((await stub.attemptLogin("198.51.100.2", rule))?.allowed).toBe(true);
+    expect((await stub.attemptLogin("198.51.100.2", rule))?.allowed).toBe(false);
   });
 });

@@ -1,0 +1,50 @@
+import type { KeyScope, Role } from "../db/schema";
+import type { Principal } from "./principal";
+
+/**
+ * Authorization in one table: what each role and each API-key scope may do. Deny by default:
+ * a permission not granted here is refused (403). Routes name the permission they need.
+ */
+export const PERMISSIONS = [
+  "events:create",
+  "events:read",
+  "alerts:read",
+  "alerts:update",
+  "triage:read",
+  "triage:note",
+  "keys:manage",
+  "webhooks:manage",
+  "account:read",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const ROLE_GRANTS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  analyst: ["alerts:read", "triage:read", "triage:note", "account:read"],
+};
+
+/** A key's scopes stand in for a role (contract section 3); anything else with a key is 403. */
+const SCOPE_GRANTS: Record<KeyScope, readonly Permission[]> = {
+  ingest: ["events:create"],
+  read: ["alerts:read"],
+};
+
+export function can(principal: Principal, permission: Permission): boolean {
+  if (principal.type === "user") return ROLE_GRANTS[principal.role].includes(permission);
+  return principal.scopes.some((scope) => SCOPE_GRANTS[scope].includes(permission));
+}
+
+/** Which budget a request spends: ingest for events, read for reads, write for the rest. */
+export type ThrottleScope = "ingest" | "read" | "write";
+
+export function throttleScope(permission: Permission, method: string): ThrottleScope {
+  if (permission === "events:create") return "ingest";
+  return method === "GET" || method === "HEAD" ? "read" : "write";
+}
+
+/** Who holds a permission, in words, for the OpenAPI descriptions (derived, so it cannot drift). */
+export function grantees(permission: Permission): string {
+  const roles = (Object.keys(ROLE_GRANTS) as Role[]).filter((r) => ROLE_GRANTS[r].includes(permission));
+  const scopes = (Object.keys(SCOPE_GRANTS) as KeyScope[]).filter((s) => SCOPE_GRANTS[s].includes(permission));
+  return [...roles, ...scopes.map((s) => `API keys with \`${s}\``)].join(", ");
+}

@@ -1,0 +1,106 @@
+import type { KeyPrincipal } from "../auth/principal";
+import type { Db } from "../db/client";
+import { findKeyByHash, type KeyRecord, touchKey } from "../keys/store";
+import { parseRateLimit } from "../limiter/rule";
+
+const REVOKED = "revoked";
+/** A loaded key is read again after this long, as a safety net for changes made in the database alone. */
+const RELOAD_AFTER_MS = 5 * 60_000;
+/** An unknown key is looked up again after this long (it may have just been created). */
+const UNKNOWN_FOR_MS = 60_000;
+/** `last_used_at` is kept to within this much (contract section 9). */
+const TOUCH_EVERY_MS = 60_000;
+
+export type KeyCheck =
+  | { valid: true; principal: KeyPrincipal; dbRoundTrips: number }
+  | { valid: false; detail: string; dbRoundTrips: number };
+
+/**
+ * One API key's validity, held by the key's own Durable Object: read from the database on first
+ * use (one round trip), then answered from memory; told at once when the key is revoked.
+ */
+export class KeyState {
+  private record: KeyRecord | null | undefined;
+  private loadedAt = 0;
+  private loading: Promise<void> | undefined;
+  private revoked = false;
+  private touchedAt = 0;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly db: () => Db,
+    private readonly waitUntil: (work: Promise<unknown>) => void,
+  ) {}
+
+  load(key: string, value: unknown): boolean {
+    if (key !== REVOKED) return false;
+    this.revoked = value === true;
+    return true;
+  }
+
+  async check(hash: string, now: number): Promise<KeyCheck> {
+    let dbRoundTrips = 0;
+    if (this.record === undefined) {
+      dbRoundTrips = 1;
+      await this.reload(hash, now);
+    } else if (now - this.loadedAt > (this.record === null ? UNKNOWN_FOR_MS : RELOAD_AFTER_MS)) {
+      // Answered from memory while the row is read again, off the response path.
+      this.waitUntil(
+        this.reload(hash, now).catch((error: unknown) => {
+          console.warn(JSON.stringify({ level: "warn", msg: "could not reload API key", error: String(error) }));
+        }),
+      );
+    }
+    const record = this.record;
+    if (!record) return { valid: false, detail: "Invalid API key.", dbRoundTrips };
+    if (this.revoked || record.revokedAt !== null)
+      return { valid: false, detail: "API key has been revoked.", dbRoundTrips };
+    if (record.expiresAt !== null && record.expiresAt <= now)
+      return { valid: false, detail: "API key has expired.", dbRoundTrips };
+    this.touch(record, now);
+    return {
+      valid: true,
+      dbRoundTrips,
+      principal: {
+        type: "key",
+        id: record.id,
+        name: record.name,
+        scopes: record.scopes,
+        ingestRule: record.rateLimit ? parseRateLimit(record.rateLimit) : null,
+      },
+    };
+  }
+
+  /** Confirmed before returning, so that a DELETE answered 204 is never forgotten. */
+  async revoke(): Promise<void> {
+    this.revoked = true;
+    await this.storage.put(REVOKED, true);
+  }
+
+  private reload(hash: string, now: number): Promise<void> {
+    this.loading ??= findKeyByHash(this.db(), hash)
+      .then((record) => {
+        // A revocation that arrived while the row was in flight still wins (`revoked` is kept apart).
+        this.record = record;
+        this.loadedAt = now;
+        this.touchedAt = Math.max(this.touchedAt, record?.lastUsedAt ?? 0);
+      })
+      .finally(() => {
+        this.loading = undefined;
+      });
+    return this.loading;
+  }
+
+  /** Records use off the response path, at most once a minute. */
+  private touch(record: KeyRecord, now: number): void {
+    if (now - this.touchedAt < TOUCH_EVERY_MS) return;
+    this.touchedAt = now;
+    this.waitUntil(
+      touchKey(this.db(), record.id, new Date(now)).catch((error: unknown) => {
+        console.warn(
+          JSON.stringify({ level: "warn", msg: "could not record key use", keyId: record.id, error: String(error) }),
+        );
+      }),
+    );
+  }
+}

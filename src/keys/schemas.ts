@@ -1,0 +1,58 @@
+import { z } from "@hono/zod-openapi";
+import { KEY_SCOPES } from "../db/schema";
+import { requiredText, timestamp } from "../events/schemas";
+import { pageQuery, pageSchema } from "../http/pagination";
+import { RATE_LIMIT_PATTERN } from "../limiter/rule";
+
+const scopes = z
+  .array(z.enum(KEY_SCOPES, { error: `Must be one of: ${KEY_SCOPES.join(", ")}.` }), { error: "Must be a list." })
+  .min(1, "At least one scope is required.")
+  .max(KEY_SCOPES.length)
+  .refine((list) => new Set(list).size === list.length, "Scopes must not repeat.");
+
+export const KeyCreateSchema = z
+  .strictObject({
+    name: requiredText(100).openapi({ description: "What the key is for, e.g. the sensor", example: "fw-edge-01" }),
+    scopes: scopes.openapi({
+      description:
+        "`ingest`: POST events (single and batch). `read`: alert reads (list, detail, events, stats, stream).",
+      example: ["ingest"],
+    }),
+    expires_at: timestamp
+      .refine((t) => Date.parse(t) > Date.now(), "Must be in the future.")
+      .optional()
+      .openapi({ description: "When the key stops working (default: never)", example: "2027-01-01T00:00:00Z" }),
+    rate_limit: z
+      .string({ error: "Must be a string." })
+      .regex(RATE_LIMIT_PATTERN, 'Must look like "<count>/<seconds>s", e.g. "100/60s".')
+      .optional()
+      .openapi({ description: "The key's own ingest limit (default: RATE_LIMIT_INGEST)", example: "600/60s" }),
+  })
+  .openapi("KeyCreate");
+
+export type KeyCreate = z.output<typeof KeyCreateSchema>;
+
+export const KeySchema = z
+  .object({
+    id: z.number().int().openapi({ example: 3 }),
+    name: z.string().openapi({ example: "fw-edge-01" }),
+    prefix: z.string().openapi({ description: "The key's first 12 characters", example: "vgl_7Gq2xK9a" }),
+    scopes: z.array(z.enum(KEY_SCOPES)),
+    rate_limit: z.string().nullable(),
+    created_by: z.string().nullable().openapi({ description: "The admin who created it; null from the command line" }),
+    created_at: z.string(),
+    expires_at: z.string().nullable(),
+    last_used_at: z.string().nullable().openapi({ description: "Kept to within a minute" }),
+    revoked_at: z.string().nullable(),
+  })
+  .openapi("Key");
+
+export const CreatedKeySchema = KeySchema.extend({
+  key: z.string().openapi({
+    description: "The key itself (`vgl_...`). Shown in this response only: only its hash is stored.",
+    example: "vgl_7Gq2xK9aZ...",
+  }),
+}).openapi("CreatedKey");
+
+export const KeyListQuerySchema = z.object(pageQuery);
+export const KeyPageSchema = pageSchema(KeySchema, "KeyPage");

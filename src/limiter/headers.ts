@@ -1,0 +1,42 @@
+import type { Context } from "hono";
+import type { AppEnv, Config } from "../env";
+import { ApiError } from "../http/errors";
+import type { RateLimitDecision } from "./gcra";
+import type { RateLimitRule } from "./rule";
+
+/**
+ * The IETF httpapi ratelimit headers (draft 10), on every response of a throttled route:
+ *   RateLimit-Policy: "read";q=1200;w=60      the scope's quota q per window w seconds
+ *   RateLimit: "read";r=1187;t=1               r requests left now; t seconds until the quota is full
+ * A refused request is 429 problem+json with Retry-After in whole seconds.
+ */
+export type Scope = "ingest" | "read" | "write" | "auth";
+
+export function ruleFor(config: Config, scope: Scope): RateLimitRule {
+  switch (scope) {
+    case "ingest":
+      return config.RATE_LIMIT_INGEST;
+    case "read":
+      return config.RATE_LIMIT_READ;
+    case "write":
+      return config.RATE_LIMIT_WRITE;
+    case "auth":
+      return config.RATE_LIMIT_AUTH;
+  }
+}
+
+/** Puts the ratelimit headers on the response, and refuses with 429 when the decision says so. */
+export function enforce(c: Context<AppEnv>, scope: Scope, decision: RateLimitDecision): void {
+  const headers = {
+    "RateLimit-Policy": `"${scope}";q=${decision.limit};w=${decision.periodSeconds}`,
+    RateLimit: `"${scope}";r=${decision.remaining};t=${decision.resetSeconds}`,
+  };
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  if (!decision.allowed) {
+    throw new ApiError(
+      "RATE_LIMITED",
+      `Request was throttled. Expected available in ${decision.retryAfterSeconds} seconds.`,
+      { headers: { ...headers, "Retry-After": String(decision.retryAfterSeconds) } },
+    );
+  }
+}
