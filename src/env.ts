@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Principal } from "./auth/principal";
+import type { BatchItem } from "./events/batch";
 import type { PrincipalGuard } from "./guard/durable-object";
 import type { Credential } from "./guard/protocol";
 import { parseRateLimit, type RateLimitRule } from "./limiter/rule";
@@ -90,6 +91,8 @@ export type Variables = {
   credential: Credential;
   /** Set by authorize(): the caller, once the credential is known to be valid. */
   principal: Principal;
+  /** Set by batchBody(): the batch's items as sent. */
+  batch: BatchItem[];
 };
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables };

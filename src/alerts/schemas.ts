@@ -9,8 +9,14 @@ export const AlertSchema = z
   .object({
     id: z.number().int().openapi({ example: 7 }),
     status: status.openapi({ example: "Open" }),
-    severity: z.enum(SEVERITIES).openapi({ description: "The event's severity", example: "High" }),
-    event: EventSchema,
+    severity: z
+      .enum(SEVERITIES)
+      .openapi({ description: "The highest severity among its events (never falls)", example: "High" }),
+    event: EventSchema.openapi({ description: "The event that opened the alert" }),
+    dedup_key: z.string().nullable().openapi({ description: "The grouping key, if the opening event had one" }),
+    event_count: z.number().int().min(1).openapi({ description: "Events grouped into this alert", example: 1 }),
+    last_event_at: z.string().openapi({ description: "When the latest grouped event was ingested" }),
+    assignee: z.string().nullable().openapi({ description: "The assigned user's username", example: "alice" }),
     created_at: z.string().openapi({ example: "2026-11-24T10:15:01.482113Z" }),
     updated_at: z.string().openapi({ example: "2026-11-24T10:20:00.000000Z" }),
     acknowledged_at: z.string().nullable().openapi({
@@ -30,6 +36,7 @@ export const AlertFiltersSchema = z
     severity: severity.optional().openapi({ description: "Alias of event__severity" }),
     created_after: timestamp.optional().openapi({ description: "Raised at or after (inclusive)" }),
     created_before: timestamp.optional().openapi({ description: "Raised at or before (inclusive)" }),
+    dedup_key: z.string().max(255).optional().openapi({ description: "Exact match on the grouping key" }),
   })
   .superRefine((q, ctx) => {
     if (q.severity && q.event__severity && q.severity !== q.event__severity) {

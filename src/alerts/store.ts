@@ -7,12 +7,19 @@ import type { PageRequest } from "../http/pagination";
 import { TERMINAL_STATUS, transition } from "./lifecycle";
 import type { AlertFilters, AlertView } from "./schemas";
 
-/** The API's alert representation with its event nested; expects the alert as `a`, event as `e`. */
-const alertJson = sql`json_build_object(
+/**
+ * The API's alert representation, built in one place: the alert as `a`, the event that opened it
+ * as `e`. `version` is not shown but travels beside it as the ETag.
+ */
+export const alertJson = sql`json_build_object(
   'id', a.id,
   'status', a.status,
   'severity', a.severity,
   'event', ${eventJson},
+  'dedup_key', a.dedup_key,
+  'event_count', a.event_count,
+  'last_event_at', ${isoUtc(sql`a.last_event_at`)},
+  'assignee', (select u.username from users u where u.id = a.assignee_id),
   'created_at', ${isoUtc(sql`a.created_at`)},
   'updated_at', ${isoUtc(sql`a.updated_at`)},
   'acknowledged_at', ${isoUtc(sql`a.acknowledged_at`)},
@@ -53,6 +60,7 @@ function alertConditions(f: AlertFilters): SQL {
   if (severity) conditions.push(sql`a.severity = ${severity}`);
   if (f.created_after) conditions.push(sql`a.created_at >= ${f.created_after}::timestamptz`);
   if (f.created_before) conditions.push(sql`a.created_at <= ${f.created_before}::timestamptz`);
+  if (f.dedup_key !== undefined) conditions.push(sql`a.dedup_key = ${f.dedup_key}`);
   return sql.join(conditions, sql` and `);
 }
 

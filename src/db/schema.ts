@@ -1,10 +1,12 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
   index,
   integer,
+  json,
   jsonb,
   pgEnum,
   pgTable,
@@ -25,18 +27,25 @@ export const ALERT_STATUSES = ["Open", "Acknowledged", "Investigating", "Resolve
 export const KEY_SCOPES = ["ingest", "read"] as const;
 /** Who made a request: a person with a password, or a machine with an API key. */
 export const PRINCIPAL_TYPES = ["user", "key"] as const;
+/** Who changed an alert: a principal, or the system itself (grouping). */
+export const ACTOR_TYPES = ["user", "key", "system"] as const;
+export const HISTORY_ACTIONS = ["created", "status_changed", "assigned", "event_grouped", "note_added"] as const;
 
 export type Role = (typeof ROLES)[number];
 export type Severity = (typeof SEVERITIES)[number];
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 export type KeyScope = (typeof KEY_SCOPES)[number];
 export type PrincipalType = (typeof PRINCIPAL_TYPES)[number];
+export type ActorType = (typeof ACTOR_TYPES)[number];
+export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 
 export const roleEnum = pgEnum("user_role", ROLES);
 export const severityEnum = pgEnum("severity", SEVERITIES);
 export const alertStatusEnum = pgEnum("alert_status", ALERT_STATUSES);
 export const keyScopeEnum = pgEnum("key_scope", KEY_SCOPES);
 export const principalTypeEnum = pgEnum("principal_type", PRINCIPAL_TYPES);
+export const actorTypeEnum = pgEnum("actor_type", ACTOR_TYPES);
+export const historyActionEnum = pgEnum("history_action", HISTORY_ACTIONS);
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow(),
@@ -121,7 +130,7 @@ export const apiKeys = pgTable(
 
 /**
  * The first response to each `Idempotency-Key`, per caller (`user:<id>` or `key:<id>`), replayed
- * byte for byte to a retry. Rows are purged by the scheduled handler once older than the
+ * to a retry (same status, same body). Rows are purged by the scheduled handler once older than the
  * retention period.
  */
 export const idempotencyKeys = pgTable(
@@ -131,7 +140,8 @@ export const idempotencyKeys = pgTable(
     key: varchar("key", { length: 255 }).notNull(),
     requestHash: text("request_hash").notNull(),
     status: smallint("status").notNull(),
-    body: text("body").notNull(),
+    /** The response body, as JSON (json, not jsonb: its keys keep their order). */
+    body: json("body").notNull(),
     ...timestamps,
   },
   (t) => [primaryKey({ columns: [t.principal, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
@@ -152,11 +162,16 @@ export const events = pgTable(
     ingestedByType: principalTypeEnum("ingested_by_type"),
     ingestedById: integer("ingested_by_id"),
     ingestedByName: varchar("ingested_by_name", { length: 150 }),
+    /** Events with the same key join one unresolved alert instead of each raising their own. */
+    dedupKey: varchar("dedup_key", { length: 255 }),
+    /** The alert this event raised or joined (a cycle with alerts.event_id: both are set by one statement). */
+    alertId: bigint("alert_id", { mode: "number" }).references((): AnyPgColumn => alerts.id, { onDelete: "restrict" }),
     ...timestamps,
   },
   (t) => [
     // Newest-first listing, alone or after one equality filter.
     index("events_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("events_alert_created_idx").on(t.alertId, t.createdAt.desc(), t.id.desc()),
     index("events_severity_created_idx").on(t.severity, t.createdAt.desc(), t.id.desc()),
     index("events_source_created_idx").on(t.sourceName, t.createdAt.desc(), t.id.desc()),
     index("events_type_created_idx").on(t.eventType, t.createdAt.desc(), t.id.desc()),
@@ -178,13 +193,69 @@ export const alerts = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow(),
     acknowledgedAt: timestamp("acknowledged_at", { withTimezone: true, mode: "date", precision: 6 }),
     resolvedAt: timestamp("resolved_at", { withTimezone: true, mode: "date", precision: 6 }),
+    dedupKey: varchar("dedup_key", { length: 255 }),
+    eventCount: integer("event_count").notNull().default(1),
+    lastEventAt: timestamp("last_event_at", { withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow(),
+    assigneeId: integer("assignee_id").references(() => users.id, { onDelete: "restrict" }),
+    /** Raised by every change to the alert's representation: its ETag. */
+    version: integer("version").notNull().default(1),
   },
   (t) => [
     uniqueIndex("alerts_event_id_key").on(t.eventId),
+    // At most one unresolved alert per key: concurrent ingests with one key meet here
+    // (`insert ... on conflict (dedup_key) where status <> 'Resolved' do update`).
+    uniqueIndex("alerts_open_dedup_key").on(t.dedupKey).where(sql`status <> 'Resolved'`),
+    index("alerts_dedup_created_idx").on(t.dedupKey, t.createdAt.desc(), t.id.desc()),
+    index("alerts_assignee_created_idx").on(t.assigneeId, t.createdAt.desc(), t.id.desc()),
+    check("alerts_event_count_positive", sql`${t.eventCount} >= 1`),
     index("alerts_created_idx").on(t.createdAt.desc(), t.id.desc()),
     index("alerts_status_created_idx").on(t.status, t.createdAt.desc(), t.id.desc()),
     index("alerts_severity_created_idx").on(t.severity, t.createdAt.desc(), t.id.desc()),
     check("alerts_severity_raises_alert", sql`${t.severity} in ('High', 'Critical')`),
     check("alerts_resolved_at_matches_status", sql`(${t.status} = 'Resolved') = (${t.resolvedAt} is not null)`),
   ],
+);
+
+/**
+ * Every change to an alert, written by the same statement as the change. Rows whose
+ * `published_at` is null are also the outbox: changes not yet handed to the stream and webhooks
+ * (see src/push/); the scheduled sweep publishes what a Worker wrote but never handed on.
+ */
+export const alertHistory = pgTable(
+  "alert_history",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    alertId: bigint("alert_id", { mode: "number" })
+      .notNull()
+      .references(() => alerts.id, { onDelete: "cascade" }),
+    at: timestamp("at", { withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow(),
+    actorType: actorTypeEnum("actor_type").notNull(),
+    actorId: integer("actor_id"),
+    actorName: varchar("actor_name", { length: 150 }).notNull(),
+    action: historyActionEnum("action").notNull(),
+    fromValue: text("from_value"),
+    toValue: text("to_value"),
+    publishedAt: timestamp("published_at", { withTimezone: true, mode: "date", precision: 6 }),
+  },
+  (t) => [
+    index("alert_history_alert_idx").on(t.alertId, t.id),
+    index("alert_history_unpublished_idx").on(t.id).where(sql`published_at is null`),
+  ],
+);
+
+/** Analysts' notes on an alert: append-only. */
+export const alertNotes = pgTable(
+  "alert_notes",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    alertId: bigint("alert_id", { mode: "number" })
+      .notNull()
+      .references(() => alerts.id, { onDelete: "cascade" }),
+    authorId: integer("author_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    body: text("body").notNull(),
+    ...timestamps,
+  },
+  (t) => [index("alert_notes_alert_idx").on(t.alertId, t.id)],
 );

@@ -1,4 +1,4 @@
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { authenticate, authorize } from "../auth/middleware";
 import { database } from "../db/database";
 import type { AppEnv } from "../env";
@@ -7,11 +7,30 @@ import { jsonBody } from "../http/json-body";
 import { problemResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
-import { EventCreateSchema, EventFiltersSchema, EventPageSchema, EventSchema } from "./schemas";
-import { findEvent, ingestEvent, listEvents } from "./store";
+import { batchBody, batchFingerprint, MAX_BATCH_ITEMS, validateBatch } from "./batch";
+import { IDEMPOTENCY_HEADER, idempotencyClaim, ingestOnce, markReplay, RETENTION_HOURS } from "./idempotency";
+import type { BatchResult, EventView } from "./schemas";
+import { BatchResultSchema, EventCreateSchema, EventFiltersSchema, EventPageSchema, EventSchema } from "./schemas";
+import { findEvent, listEvents } from "./store";
 
 const tags = ["Events"];
 const security = [{ bearerAuth: [] }];
+
+const idempotencyHeader = z.object({
+  [IDEMPOTENCY_HEADER]: z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: IDEMPOTENCY_HEADER, in: "header" },
+      description:
+        `1 to 255 visible ASCII characters, chosen by the client per logical request (e.g. a UUID). Kept per caller ` +
+        `at least ${RETENTION_HOURS} h: a retry with the same key and body gets the first response again (same status ` +
+        "and body) with `Idempotent-Replayed: true` and stores nothing; the same key with another body is 422. " +
+        "Concurrent duplicates store exactly once. A request refused before storing (400, 401, 403, 413, 415, 429) " +
+        "does not use its key.",
+      example: "0b6f3c1e-8f4e-4f7a-9d8e-2c4b1a6e9f00",
+    }),
+});
 
 const createEvent = createRoute({
   method: "post",
@@ -20,13 +39,56 @@ const createEvent = createRoute({
   security,
   summary: "Ingest an event",
   description:
-    "Admins, and API keys with the `ingest` scope. Records who sent it (`ingested_by`). A High or Critical event raises an Open alert in the same statement: both exist or neither does. " +
-    "Answers 201 with the event and its `Location`.",
+    "Admins, and API keys with the `ingest` scope. Records who sent it (`ingested_by`). A High or Critical event " +
+    "opens an Open alert, or with a `dedup_key` joins the unresolved alert with that key, in the same statement: " +
+    "all of it is stored or none. Answers 201 with the event and its `Location`.",
   middleware: [authenticate(), authorize("events:create"), jsonBody()] as const,
-  request: { body: { required: true, content: { "application/json": { schema: EventCreateSchema } } } },
+  request: {
+    headers: idempotencyHeader,
+    body: { required: true, content: { "application/json": { schema: EventCreateSchema } } },
+  },
   responses: {
-    201: { description: "Stored", content: { "application/json": { schema: EventSchema } } },
-    ...problemResponses(400, 401, 403, 413, 415, 429, 503),
+    201: {
+      description: "Stored (or, with `Idempotent-Replayed: true`, stored before)",
+      content: { "application/json": { schema: EventSchema } },
+    },
+    ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503),
+  },
+});
+
+const batchRoute = createRoute({
+  method: "post",
+  path: "/api/events/batch/",
+  tags,
+  security,
+  summary: "Ingest up to 1,000 events at once",
+  description:
+    `Admins, and API keys with the \`ingest\` scope. A JSON array of events (what stock log shippers send) or NDJSON ` +
+    `(one event per line; blank lines are not items), 1 to ${MAX_BATCH_ITEMS} events, at most MAX_BATCH_BODY_BYTES ` +
+    "(1 MiB by default). Each item is validated with the single-ingest rules; the valid ones and their alerts " +
+    "(grouping included: several items with one key join one alert) are stored in one statement, atomically; " +
+    "invalid ones are stored nowhere and answered in place. A batch of N events spends N of the ingest budget; one " +
+    "the budget cannot cover is 429 and stores nothing.",
+  request: {
+    headers: idempotencyHeader,
+    body: {
+      required: true,
+      content: {
+        "application/json": { schema: z.array(EventCreateSchema).min(1).max(MAX_BATCH_ITEMS) },
+        "application/x-ndjson": {
+          schema: z
+            .string()
+            .openapi({ description: "One event object per line", example: '{"source_name":"fw-1",...}\n{...}' }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: "One result per item, in input order",
+      content: { "application/json": { schema: BatchResultSchema } },
+    },
+    ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503),
   },
 });
 
@@ -61,10 +123,47 @@ const getRoute = createRoute({
 /** Events are append-only: no PUT, PATCH or DELETE is registered, so those answer 405. */
 export function registerEvents(app: OpenAPIHono<AppEnv>): void {
   app.openapi(createEvent, async (c) => {
-    const event = await ingestEvent(database(c.env), c.req.valid("json"), c.get("principal"));
+    const claim = await idempotencyClaim(c, await c.req.json());
+    const result = await ingestOnce(database(c.env), {
+      mode: "single",
+      items: [{ index: 0, event: c.req.valid("json") }],
+      failures: [],
+      sender: c.get("principal"),
+      idempotency: claim,
+    });
+    markReplay(c, result, claim);
+    const event = result.body as EventView;
     c.header("Location", `/api/events/${event.id}/`);
     return c.json(event, 201);
   });
+
+  // Items are validated one by one (an invalid item fails alone), so the route's body schema is
+  // documentation only: registered with the document, served by a plain handler.
+  app.openAPIRegistry.registerPath(batchRoute);
+  app.post(
+    "/api/events/batch/",
+    authenticate(),
+    batchBody(),
+    authorize("events:create", { cost: (c) => c.get("batch").length }),
+    async (c) => {
+      const items = c.get("batch");
+      const claim = await idempotencyClaim(c, batchFingerprint(items));
+      const { valid, failures } = validateBatch(items);
+      if (valid.length === 0) {
+        // Nothing to store: the answer is the same on a retry, so no key is used up.
+        return c.json({ created: 0, failed: failures.length, results: failures }, 200);
+      }
+      const result = await ingestOnce(database(c.env), {
+        mode: "batch",
+        items: valid,
+        failures,
+        sender: c.get("principal"),
+        idempotency: claim,
+      });
+      markReplay(c, result, claim);
+      return c.json(result.body as BatchResult, 200);
+    },
+  );
 
   app.openapi(listRoute, async (c) => {
     const query = c.req.valid("query");

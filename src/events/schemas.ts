@@ -51,6 +51,14 @@ export const EventCreateSchema = z
         description: "Free-form JSON object, at most 16 KiB serialized",
         example: { src_ip: "203.0.113.7", user: "root", host: "bastion-1" },
       }),
+    dedup_key: requiredText(255)
+      .optional()
+      .openapi({
+        description:
+          "Groups alerts: a High or Critical event with a key joins the unresolved alert with the same key " +
+          "(raising its event_count) instead of opening a new one",
+        example: "ssh-bruteforce:203.0.113.7",
+      }),
   })
   .superRefine((event, ctx) => {
     const critical = criticalDescriptionProblem(event.severity, event.description);
@@ -76,7 +84,7 @@ export type EventCreate = z.output<typeof EventCreateSchema>;
 
 export const AlertRefSchema = z
   .object({ id: z.number().int(), status: z.enum(ALERT_STATUSES) })
-  .openapi("AlertRef", { description: "The alert this event raised" });
+  .openapi("AlertRef", { description: "The alert this event raised or joined" });
 
 export const IngestedBySchema = z
   .object({
@@ -96,6 +104,7 @@ export const EventSchema = z
     occurred_at: z.string().openapi({ example: "2026-11-24T10:15:00.000000Z" }),
     metadata: z.record(z.string(), z.unknown()),
     created_at: z.string().openapi({ example: "2026-11-24T10:15:01.482113Z" }),
+    dedup_key: z.string().nullable(),
     ingested_by: IngestedBySchema.nullable().openapi({
       description: "Who sent it; null only for events stored before senders were recorded",
     }),
@@ -118,3 +127,30 @@ export const EventFiltersSchema = z.object({
 export type EventFilters = z.output<typeof EventFiltersSchema>;
 
 export const EventPageSchema = pageSchema(EventSchema, "EventPage");
+
+export const BatchResultSchema = z
+  .object({
+    created: z.number().int().openapi({ example: 2 }),
+    failed: z.number().int().openapi({ example: 1 }),
+    results: z.array(
+      z.union([
+        z.object({
+          index: z.number().int().openapi({ description: "The item's position in the batch, from 0" }),
+          status: z.literal(201),
+          id: z.number().int(),
+          alert: AlertRefSchema.nullable(),
+        }),
+        z.object({
+          index: z.number().int(),
+          status: z.literal(400),
+          errors: z.record(z.string(), z.array(z.string())).openapi({
+            description: "As a 400 problem's `errors`; a malformed NDJSON line: `non_field_errors`",
+            example: { severity: ["Must be one of: Low, Medium, High, Critical."] },
+          }),
+        }),
+      ]),
+    ),
+  })
+  .openapi("BatchResult");
+
+export type BatchResult = z.output<typeof BatchResultSchema>;

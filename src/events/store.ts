@@ -1,14 +1,12 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Principal } from "../auth/principal";
 import type { Db } from "../db/client";
 import { isoUtc } from "../db/sql";
 import type { PageRequest } from "../http/pagination";
-import { ALERTING_SEVERITIES } from "./rules";
-import type { EventCreate, EventFilters, EventView } from "./schemas";
+import type { EventFilters, EventView } from "./schemas";
 
 /**
  * The API's event representation, built by PostgreSQL as one JSON value per row (no reshaping
- * in the Worker). Expects the event as `e` and its alert, if any, as `a`.
+ * in the Worker). Expects the event as `e` and the alert it raised or joined, if any, as `a`.
  */
 export const eventJson = sql`json_build_object(
   'id', e.id,
@@ -19,38 +17,15 @@ export const eventJson = sql`json_build_object(
   'occurred_at', ${isoUtc(sql`e.occurred_at`)},
   'metadata', e.metadata,
   'created_at', ${isoUtc(sql`e.created_at`)},
+  'dedup_key', e.dedup_key,
   'ingested_by', case when e.ingested_by_type is null then null
     else json_build_object('type', e.ingested_by_type, 'id', e.ingested_by_id, 'name', e.ingested_by_name) end,
   'alert', case when a.id is null then null else json_build_object('id', a.id, 'status', a.status) end
 )`;
 
-/**
- * Stores an event and, when its severity calls for one, its Open alert, in ONE statement: both
- * exist or neither does, and the unique index on alerts.event_id rules out a second alert.
- */
-export async function ingestEvent(db: Db, input: EventCreate, sender: Principal): Promise<EventView> {
-  const { rows } = await db.execute<{ event: EventView }>(sql`
-    with e as (
-      insert into events (source_name, event_type, severity, description, occurred_at, metadata,
-                          ingested_by_type, ingested_by_id, ingested_by_name)
-      values (${input.source_name}, ${input.event_type}, ${input.severity}, ${input.description ?? ""},
-              coalesce(${input.occurred_at ?? null}::timestamptz, now()), ${JSON.stringify(input.metadata ?? {})}::jsonb,
-              ${sender.type}, ${sender.id}, ${sender.name})
-      returning *
-    ), a as (
-      insert into alerts (event_id, severity)
-      select id, severity from e where severity = any(${sqlArray(ALERTING_SEVERITIES)}::severity[])
-      returning id, status, event_id
-    )
-    select ${eventJson} as event from e left join a on a.event_id = e.id`);
-  const [row] = rows;
-  if (!row) throw new Error("ingest returned no row");
-  return row.event;
-}
-
 export async function findEvent(db: Db, id: number): Promise<EventView | null> {
   const { rows } = await db.execute<{ event: EventView }>(sql`
-    select ${eventJson} as event from events e left join alerts a on a.event_id = e.id where e.id = ${id}`);
+    select ${eventJson} as event from events e left join alerts a on a.id = e.alert_id where e.id = ${id}`);
   return rows[0]?.event ?? null;
 }
 
@@ -71,7 +46,7 @@ export async function listEvents(
       where ${where} order by e.created_at desc, e.id desc limit ${page.limit} offset ${page.offset}
     ) p
     join events e on e.id = p.id
-    left join alerts a on a.event_id = e.id
+    left join alerts a on a.id = e.alert_id
     order by p.created_at desc, p.id desc`);
   // No rows: an empty list on page 1, or a page past the end (a 404 whatever the count).
   return { count: Number(rows[0]?.total ?? 0), results: rows.map((r) => r.event) };
@@ -85,9 +60,4 @@ function eventConditions(f: EventFilters): SQL {
   if (f.created_after) conditions.push(sql`e.created_at >= ${f.created_after}::timestamptz`);
   if (f.created_before) conditions.push(sql`e.created_at <= ${f.created_before}::timestamptz`);
   return sql.join(conditions, sql` and `);
-}
-
-/** A text[] literal parameter, for `= any(...)` against a constant list. */
-function sqlArray(values: readonly string[]): string {
-  return `{${values.join(",")}}`;
 }

@@ -11,8 +11,11 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "METHOD_NOT_ALLOWED"
   | "CONFLICT"
+  | "PRECONDITION_FAILED"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
+  | "IDEMPOTENCY_KEY_REUSED"
+  | "UPGRADE_REQUIRED"
   | "RATE_LIMITED"
   | "INTERNAL"
   | "SERVICE_UNAVAILABLE";
@@ -32,10 +35,16 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
       return 405;
     case "CONFLICT":
       return 409;
+    case "PRECONDITION_FAILED":
+      return 412;
     case "PAYLOAD_TOO_LARGE":
       return 413;
     case "UNSUPPORTED_MEDIA_TYPE":
       return 415;
+    case "IDEMPOTENCY_KEY_REUSED":
+      return 422;
+    case "UPGRADE_REQUIRED":
+      return 426;
     case "RATE_LIMITED":
       return 429;
     case "INTERNAL":
@@ -53,8 +62,11 @@ const titles: Record<ErrorCode, string> = {
   NOT_FOUND: "Not found",
   METHOD_NOT_ALLOWED: "Method not allowed",
   CONFLICT: "Conflict",
+  PRECONDITION_FAILED: "Precondition failed",
   PAYLOAD_TOO_LARGE: "Payload too large",
   UNSUPPORTED_MEDIA_TYPE: "Unsupported media type",
+  IDEMPOTENCY_KEY_REUSED: "Idempotency key reused",
+  UPGRADE_REQUIRED: "Upgrade required",
   RATE_LIMITED: "Too many requests",
   INTERNAL: "Internal server error",
   SERVICE_UNAVAILABLE: "Service unavailable",

@@ -22,8 +22,11 @@ const descriptions: Record<number, string> = {
   404: "No such resource",
   405: "Method not allowed (see `Allow`)",
   409: "Conflict with the resource's current state",
+  412: "If-Match no longer matches: the resource changed since it was read",
   413: "Request body over the configured limit",
   415: "Request body is not JSON",
+  422: "The Idempotency-Key was used before with a different body",
+  426: "A WebSocket upgrade is required",
   429: "Rate limited (see `Retry-After`)",
   503: "Database or rate limiter unavailable",
 };

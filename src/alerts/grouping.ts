@@ -1,0 +1,28 @@
+import { type SQL, sql } from "drizzle-orm";
+
+/**
+ * The grouping rule (contract section 11), in one place: an alerting event with a `dedup_key`
+ * joins the unresolved alert that has that key, else opens one. `rows` yields (event_id, severity,
+ * dedup_key, n): one row per new alert or per key, `n` being how many events it brings. The
+ * partial unique index `alerts_open_dedup_key` makes concurrent ingests with one new key meet:
+ * one inserts, the others wait for it and then join (so N concurrent events give one alert with
+ * event_count N). Joining raises event_count, moves last_event_at, lets severity rise (never
+ * fall) and bumps the version (the ETag); the status stays. Events without a key never conflict
+ * (NULLs are distinct) and open their own alert, as before grouping existed.
+ *
+ * Returns the alerts' `id, event_id, dedup_key, status, event_count, opened` (opened: newly
+ * inserted rather than joined). Rows are taken in key order, so two batches sharing keys lock
+ * them in the same order and cannot deadlock.
+ */
+export function openOrJoinAlerts(rows: SQL): SQL {
+  return sql`insert into alerts as al (event_id, severity, dedup_key, event_count)
+    select event_id, severity, dedup_key, n from (${rows}) as grouped(event_id, severity, dedup_key, n)
+    order by dedup_key nulls last, event_id
+    on conflict (dedup_key) where status <> 'Resolved' do update set
+      event_count = al.event_count + excluded.event_count,
+      severity = greatest(al.severity, excluded.severity),
+      last_event_at = now(),
+      updated_at = now(),
+      version = al.version + 1
+    returning al.id, al.event_id, al.dedup_key, al.status, al.event_count, (al.xmax = 0) as opened`;
+}

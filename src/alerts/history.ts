@@ -1,0 +1,35 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Principal } from "../auth/principal";
+import type { ActorType } from "../db/schema";
+
+/**
+ * Writing alert history, in one place. Every statement that changes an alert includes
+ * `recordHistory(...)` as one of its CTEs, so a change and its record commit together or not at
+ * all; a statement that changes nothing yields no rows and so records nothing.
+ */
+export type Actor = { type: ActorType; id: number | null; name: string };
+
+export const SYSTEM: Actor = { type: "system", id: null, name: "system" };
+
+export function actorOf(principal: Principal): Actor {
+  return { type: principal.type, id: principal.id, name: principal.name };
+}
+
+/** The actor's three history columns, as SQL values. */
+export function actorValues(actor: Actor): SQL {
+  return sql`${actor.type}::actor_type, ${actor.id}::int, ${actor.name}::text`;
+}
+
+/**
+ * `insert into alert_history ...` from `rows`, a query yielding (alert_id, actor_type, actor_id,
+ * actor_name, action, from_value, to_value); returns the new rows' `id, alert_id, action`.
+ * Notes change no alert, so they are not pushed to the stream or webhooks: they are written
+ * already published (the rest are the outbox, see src/push/).
+ */
+export function recordHistory(rows: SQL): SQL {
+  return sql`insert into alert_history (alert_id, actor_type, actor_id, actor_name, action, from_value, to_value, published_at)
+    select alert_id, actor_type, actor_id, actor_name, action, from_value, to_value,
+           case when action = 'note_added' then now() end
+    from (${rows}) as change(alert_id, actor_type, actor_id, actor_name, action, from_value, to_value)
+    returning id, alert_id, action`;
+}

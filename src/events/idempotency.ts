@@ -1,0 +1,70 @@
+import type { Context } from "hono";
+import { principalRef } from "../auth/principal";
+import type { Db } from "../db/client";
+import type { AppEnv } from "../env";
+import { ApiError } from "../http/errors";
+import {
+  findIdempotentResponse,
+  type IdempotencyClaim,
+  type IngestRequest,
+  type IngestResult,
+  ingest,
+  isIdempotencyConflict,
+} from "./ingest";
+
+/**
+ * `Idempotency-Key` on ingest (contract section 10): scoped to the caller, the first response
+ * kept (at least 24 h; see RETENTION) and answered again to a retry with the same body, 422 for
+ * another body. The key is claimed only by the statement that stores: a request refused before
+ * that (400, 401, 403, 413, 415, 429) leaves it unused.
+ */
+export const IDEMPOTENCY_HEADER = "Idempotency-Key";
+/** Responses are kept at least this long; the scheduled purge removes older ones. */
+export const RETENTION_HOURS = 24;
+const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The request's claim on its key, or null without the header; 400 for a malformed key. */
+export async function idempotencyClaim(c: Context<AppEnv>, body: unknown): Promise<IdempotencyClaim | null> {
+  const key = c.req.header(IDEMPOTENCY_HEADER);
+  if (key === undefined) return null;
+  if (!VALID_KEY.test(key)) {
+    throw new ApiError("VALIDATION_FAILED", "The Idempotency-Key header must be 1 to 255 visible ASCII characters.", {
+      errors: { [IDEMPOTENCY_HEADER]: ["Must be 1 to 255 visible ASCII characters."] },
+    });
+  }
+  // What was asked: the route and the parsed body (so a retry that re-serialises the same JSON
+  // differently is still the same request).
+  const fingerprint = `${c.req.method} ${new URL(c.req.url).pathname.replace(/\/?$/, "/")}\n${JSON.stringify(body)}`;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(fingerprint));
+  const requestHash = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return { principal: principalRef(c.get("principal")), key, requestHash };
+}
+
+/** Runs the ingest; a concurrent duplicate that lost the race reads the winner's response. */
+export async function ingestOnce(db: Db, request: IngestRequest): Promise<IngestResult> {
+  try {
+    return await ingest(db, request);
+  } catch (error) {
+    const claim = request.idempotency;
+    if (!claim || !isIdempotencyConflict(error)) throw error;
+    const prior = await findIdempotentResponse(db, claim.principal, claim.key);
+    if (!prior) throw error;
+    return { outcome: "prior", ...prior };
+  }
+}
+
+/**
+ * A first response answered again gets `Idempotent-Replayed: true`; 422 when its key was used
+ * with another body.
+ */
+export function markReplay(c: Context<AppEnv>, result: IngestResult, claim: IdempotencyClaim | null): void {
+  if (result.outcome === "prior") {
+    if (result.requestHash !== claim?.requestHash) {
+      throw new ApiError(
+        "IDEMPOTENCY_KEY_REUSED",
+        "This Idempotency-Key was already used with a different request body; use a new key for a new request.",
+      );
+    }
+    c.header("Idempotent-Replayed", "true");
+  }
+}

@@ -1,0 +1,183 @@
+import { type SQL, sql } from "drizzle-orm";
+import { openOrJoinAlerts } from "../alerts/grouping";
+import { actorOf, actorValues, recordHistory, SYSTEM } from "../alerts/history";
+import type { Principal } from "../auth/principal";
+import type { Db } from "../db/client";
+import { ALERTING_SEVERITIES } from "./rules";
+import type { BatchResult, EventCreate, EventView } from "./schemas";
+import { eventJson } from "./store";
+
+/** A batch item that failed validation: answered in place, stored nowhere. */
+export type ItemFailure = { index: number; status: 400; errors: Record<string, string[]> };
+
+/** The caller's `Idempotency-Key`, and a fingerprint of what was asked with it. */
+export type IdempotencyClaim = { principal: string; key: string; requestHash: string };
+
+export type IngestRequest = {
+  /** `single`: answer with the event (201). `batch`: with per-item results in input order (200). */
+  mode: "single" | "batch";
+  items: { index: number; event: EventCreate }[];
+  failures: ItemFailure[];
+  sender: Principal;
+  idempotency: IdempotencyClaim | null;
+};
+
+export type IngestResult =
+  /** Stored now. `body` is the response (also kept for the idempotency key). */
+  | { outcome: "stored"; status: number; body: ResponseBody; historyIds: number[] }
+  /** The key was used before: its first response, and what it was asked with. */
+  | { outcome: "prior"; status: number; body: ResponseBody; requestHash: string };
+
+/** An ingest's response body: the event (single) or the batch result. */
+export type ResponseBody = EventView | BatchResult;
+
+type Row = {
+  body: ResponseBody;
+  history: number[] | null;
+  prior_hash: string | null;
+  prior_status: number | null;
+  prior_body: ResponseBody | null;
+};
+
+/**
+ * Stores events and everything they cause in ONE statement (one round trip, atomic): the events;
+ * the alerts they open or join (grouping rule, alerts/grouping.ts); the history of those alerts,
+ * which is also the push outbox; and, with an Idempotency-Key, the response for replays.
+ *
+ * Event ids are drawn first (`nextval`) so each event knows its alert and each alert its opening
+ * event in the same statement (foreign keys are checked at its end). Alerting items are grouped
+ * per `dedup_key` before the upsert, since one statement may touch a row only once: a batch with
+ * five events for one key brings them to its alert at once (`n` = 5).
+ *
+ * With an Idempotency-Key: if the key was used before (visible to this statement's snapshot),
+ * nothing is stored and the prior response is returned. A concurrent duplicate that started
+ * before the first one committed cannot see it: both store, and the second's idempotency row
+ * then violates the primary key, which aborts its whole statement (events, alerts, history),
+ * so exactly one store happens; see `IdempotencyConflict`.
+ */
+export async function ingest(db: Db, request: IngestRequest): Promise<IngestResult> {
+  const { idempotency, sender } = request;
+  const items = JSON.stringify(
+    request.items.map(({ index, event }) => ({
+      idx: index,
+      source_name: event.source_name,
+      event_type: event.event_type,
+      severity: event.severity,
+      description: event.description ?? "",
+      occurred_at: event.occurred_at ?? null,
+      metadata: event.metadata ?? {},
+      dedup_key: event.dedup_key ?? null,
+    })),
+  );
+  const status = request.mode === "single" ? 201 : 200;
+  const unlessPrior = idempotency ? sql`where not exists (select 1 from prior)` : sql``;
+  const prior = idempotency
+    ? sql`prior as (
+        select request_hash, status, body from idempotency_keys
+        where principal = ${idempotency.principal} and key = ${idempotency.key}
+      ),`
+    : sql``;
+  const stored = idempotency
+    ? sql`, stored as (
+        insert into idempotency_keys (principal, key, request_hash, status, body)
+        select ${idempotency.principal}, ${idempotency.key}, ${idempotency.requestHash}, ${status}, value from body
+        ${unlessPrior}
+      )`
+    : sql``;
+  const priorColumns = idempotency
+    ? sql`(select request_hash from prior) as prior_hash, (select status from prior) as prior_status,
+          (select body from prior) as prior_body`
+    : sql`null as prior_hash, null as prior_status, null as prior_body`;
+
+  const { rows } = await db.execute<Row>(sql`
+    with ${prior}
+    input as materialized (
+      select i.*, nextval(pg_get_serial_sequence('events', 'id')) as event_id,
+             i.severity = any(${`{${ALERTING_SEVERITIES.join(",")}}`}::severity[]) as alerting
+      from (
+        select * from json_to_recordset(${items}::json) as r(idx int, source_name text, event_type text,
+          severity severity, description text, occurred_at timestamptz, metadata jsonb, dedup_key text)
+        order by idx
+      ) i
+      ${unlessPrior}
+    ), grouped as (
+      select (array_agg(event_id order by idx))[1] as event_id, max(severity) as severity, dedup_key, count(*)::int as n
+      from input where alerting and dedup_key is not null group by dedup_key
+      union all
+      select event_id, severity, null, 1 from input where alerting and dedup_key is null
+    ), alert as (
+      ${openOrJoinAlerts(sql`select event_id, severity, dedup_key, n from grouped`)}
+    ), placed as (
+      select i.*, coalesce(k.id, o.id) as alert_id, coalesce(k.status, o.status) as alert_status
+      from input i
+      left join alert k on i.alerting and i.dedup_key is not null and k.dedup_key = i.dedup_key
+      left join alert o on i.alerting and i.dedup_key is null and o.event_id = i.event_id
+    ), e as (
+      insert into events (id, source_name, event_type, severity, description, occurred_at, metadata, dedup_key,
+                          alert_id, ingested_by_type, ingested_by_id, ingested_by_name)
+      overriding system value
+      select event_id, source_name, event_type, severity, description, coalesce(occurred_at, now()), metadata,
+             dedup_key, alert_id, ${sender.type}::principal_type, ${sender.id}, ${sender.name}
+      from placed
+      returning *
+    ), history as (
+      ${recordHistory(sql`
+        select id, ${actorValues(actorOf(sender))}, 'created'::history_action, null, status::text from alert where opened
+        union all
+        select a.id, ${actorValues(SYSTEM)}, 'event_grouped'::history_action,
+               greatest(a.event_count - g.n, 1)::text, a.event_count::text
+        from alert a join grouped g on g.dedup_key = a.dedup_key
+        where not a.opened or g.n > 1`)}
+    ), body as (
+      select (${request.mode === "single" ? singleBody() : batchBody(request.failures)}) as value
+    )${stored}
+    select (select value from body) as body, (select json_agg(id order by id) from history) as history, ${priorColumns}`);
+
+  const row = rows[0];
+  if (!row) throw new Error("ingest returned no row");
+  if (row.prior_hash !== null) {
+    if (!row.prior_body) throw new Error("idempotency record without a body");
+    return { outcome: "prior", status: Number(row.prior_status), body: row.prior_body, requestHash: row.prior_hash };
+  }
+  return { outcome: "stored", status, body: row.body, historyIds: row.history ?? [] };
+}
+
+/** The one event, as the API shows it (its alert as `a`). */
+function singleBody(): SQL {
+  return sql`select ${eventJson} from e left join alert a on a.id = e.alert_id`;
+}
+
+/** `{created, failed, results}`, one result per item in input order (contract section 10). */
+function batchBody(failures: ItemFailure[]): SQL {
+  return sql`select json_build_object(
+    'created', (select count(*) from e),
+    'failed', ${failures.length}::int,
+    'results', coalesce((select json_agg(item order by idx) from (
+      select idx, json_build_object('index', idx, 'status', 201, 'id', event_id, 'alert',
+        case when alert_id is null then null else json_build_object('id', alert_id, 'status', alert_status) end) as item
+      from placed
+      union all
+      select (f ->> 'index')::int, f from json_array_elements(${JSON.stringify(failures)}::json) f
+    ) results), '[]'::json))`;
+}
+
+/** What a concurrent duplicate of an Idempotency-Key gets from the database (see ingest()). */
+export function isIdempotencyConflict(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const { code, constraint } = e as Error & { code?: string; constraint?: string };
+    if (code === "23505" && constraint === "idempotency_keys_principal_key_pk") return true;
+  }
+  return false;
+}
+
+/** The stored response of a key, read after a concurrent duplicate lost the race. */
+export async function findIdempotentResponse(
+  db: Db,
+  principal: string,
+  key: string,
+): Promise<{ status: number; body: ResponseBody; requestHash: string } | null> {
+  const { rows } = await db.execute<{ status: number; body: ResponseBody; request_hash: string }>(sql`
+    select status, body, request_hash from idempotency_keys where principal = ${principal} and key = ${key}`);
+  const row = rows[0];
+  return row ? { status: Number(row.status), body: row.body, requestHash: row.request_hash } : null;
+}
