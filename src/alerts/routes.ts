@@ -4,7 +4,7 @@ import { database } from "../db/database";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
-import { problemResponses } from "../http/openapi";
+import { patchRequestBody, problemResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
 import { rateLimit } from "../limiter/middleware";
@@ -56,7 +56,7 @@ const patchRoute = createRoute({
   middleware: [requireAuth(), requireRole("admin"), rateLimit("write"), jsonBody()] as const,
   request: {
     params: IdParamSchema,
-    body: { required: true, content: { "application/json": { schema: AlertUpdateSchema } } },
+    body: patchRequestBody(AlertUpdateSchema),
   },
   responses: {
     200: { description: "The alert as it now is", content: { "application/json": { schema: AlertSchema } } },

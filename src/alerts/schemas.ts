@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { ALERT_STATUSES, SEVERITIES } from "../db/schema";
-import { EventSchema, severity, timestamp } from "../events/schemas";
+import { EventSchema, severity } from "../events/schemas";
 import { pageQuery, pageSchema } from "../http/pagination";
+import { timestamp } from "../http/timestamp";
 
 const status = z.enum(ALERT_STATUSES, { error: `Must be one of: ${ALERT_STATUSES.join(", ")}.` });
 
@@ -28,8 +29,8 @@ export const AlertFiltersSchema = z
     status: status.optional(),
     event__severity: severity.optional().openapi({ description: "The event's severity (DRF name)" }),
     severity: severity.optional().openapi({ description: "Alias of event__severity" }),
-    created_after: timestamp.optional().openapi({ description: "Raised at or after (inclusive)" }),
-    created_before: timestamp.optional().openapi({ description: "Raised at or before (inclusive)" }),
+    created_after: timestamp({ about: "Raised at or after (inclusive)" }).optional(),
+    created_before: timestamp({ about: "Raised at or before (inclusive)" }).optional(),
   })
   .superRefine((q, ctx) => {
     if (q.severity && q.event__severity && q.severity !== q.event__severity) {

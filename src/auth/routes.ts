@@ -4,7 +4,7 @@ import { database } from "../db/database";
 import { type AppEnv, getConfig } from "../env";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
-import { problemResponses } from "../http/openapi";
+import { jsonRequestBody, problemResponses } from "../http/openapi";
 import { beginLoginAttempt, throttleByIp } from "../limiter/login";
 import { rateLimit } from "../limiter/middleware";
 import { findUserByUsername } from "../users/store";
@@ -26,7 +26,7 @@ const tokenRoute = createRoute({
     "Wrong username, wrong password and inactive account all get the same 401, in the same time. " +
     "Throttled per client IP and per username.",
   middleware: [jsonBody()] as const,
-  request: { body: { required: true, ...json(TokenRequestSchema) } },
+  request: { body: jsonRequestBody(TokenRequestSchema) },
   responses: {
     200: { description: "Logged in", ...json(TokenPairSchema) },
     ...problemResponses(400, 401, 413, 415, 429, 503),
@@ -43,7 +43,7 @@ const refreshRoute = createRoute({
     "working. Presenting an already-rotated token revokes its whole family (token theft). Expired, revoked, tampered " +
     "or access tokens, and deactivated users, get 401.",
   middleware: [jsonBody()] as const,
-  request: { body: { required: true, ...json(RefreshRequestSchema) } },
+  request: { body: jsonRequestBody(RefreshRequestSchema) },
   responses: {
     200: { description: "Rotated", ...json(RefreshResponseSchema) },
     ...problemResponses(400, 401, 413, 415, 429, 503),
@@ -58,7 +58,7 @@ const revokeRoute = createRoute({
   description:
     "204 also when the token was already revoked or rotated (logout is idempotent); 401 when it is not a valid refresh token.",
   middleware: [jsonBody()] as const,
-  request: { body: { required: true, ...json(RefreshRequestSchema) } },
+  request: { body: jsonRequestBody(RefreshRequestSchema) },
   responses: { 204: { description: "Revoked" }, ...problemResponses(400, 401, 413, 415, 429, 503) },
 });
 

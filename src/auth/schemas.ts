@@ -1,17 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { ROLES } from "../db/schema";
+import { exactText } from "../http/text";
 import { MAX_USERNAME } from "../users/rules";
-
-const required = (max: number) =>
-  z
-    .string({ error: (i) => (i.input === undefined ? "This field is required." : "Must be a string.") })
-    .min(1, "This field may not be blank.")
-    .max(max, `Ensure this field has no more than ${max} characters.`);
 
 export const TokenRequestSchema = z
   .strictObject({
-    username: required(MAX_USERNAME).openapi({ example: "admin" }),
-    password: required(1024).openapi({ example: "correct horse battery staple" }),
+    username: exactText(MAX_USERNAME).openapi({ example: "admin" }),
+    password: exactText(1024).openapi({ example: "correct horse battery staple" }),
   })
   .openapi("TokenRequest");
 
@@ -27,7 +22,7 @@ export const TokenPairSchema = z
   .openapi("TokenPair");
 
 export const RefreshRequestSchema = z
-  .strictObject({ refresh: required(4096).openapi({ description: "A refresh token" }) })
+  .strictObject({ refresh: exactText(4096).openapi({ description: "A refresh token" }) })
   .openapi("RefreshRequest");
 
 export const RefreshResponseSchema = z

@@ -4,7 +4,7 @@ import { database } from "../db/database";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
-import { problemResponses } from "../http/openapi";
+import { jsonRequestBody, problemResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
 import { rateLimit } from "../limiter/middleware";
@@ -24,7 +24,7 @@ const createEvent = createRoute({
     "Admin only. A High or Critical event raises an Open alert in the same statement: both exist or neither does. " +
     "Answers 201 with the event and its `Location`.",
   middleware: [requireAuth(), requireRole("admin"), rateLimit("ingest"), jsonBody()] as const,
-  request: { body: { required: true, content: { "application/json": { schema: EventCreateSchema } } } },
+  request: { body: jsonRequestBody(EventCreateSchema) },
   responses: {
     201: { description: "Stored", content: { "application/json": { schema: EventSchema } } },
     ...problemResponses(400, 401, 403, 413, 415, 429, 503),

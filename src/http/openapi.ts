@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE } from "./json-body";
 
 export const ProblemSchema = z
   .object({
@@ -39,4 +40,14 @@ export function problemResponses(...statuses: (keyof typeof descriptions)[]) {
       },
     ]),
   );
+}
+
+/** A POST body, as jsonBody() takes it: application/json. */
+export function jsonRequestBody<T extends z.ZodType>(schema: T) {
+  return { required: true, content: { [JSON_MEDIA_TYPE]: { schema } } };
+}
+
+/** A PATCH body, as jsonBody() takes it: application/json or application/merge-patch+json (RFC 7396). */
+export function patchRequestBody<T extends z.ZodType>(schema: T) {
+  return { required: true, content: { [JSON_MEDIA_TYPE]: { schema }, [MERGE_PATCH_MEDIA_TYPE]: { schema } } };
 }
