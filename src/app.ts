@@ -8,7 +8,9 @@ import { registerEvents } from "./events/routes";
 import { registerHealth } from "./health/routes";
 import { handleError } from "./http/handle-error";
 import { notFoundHandler } from "./http/not-found";
+import { publicUrl } from "./http/public-url";
 import { requestId } from "./http/request-id";
+import { securityHeaders } from "./http/security-headers";
 import { serverTiming } from "./http/server-timing";
 import { validationHook } from "./http/validation";
 
@@ -37,7 +39,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ getPath: canonicalPath, defaultHook: validationHook });
 
   app.use("*", requestId());
+  app.use("*", securityHeaders());
   app.use("*", serverTiming());
+  app.use("*", publicUrl());
   app.onError(handleError);
 
   registerHealth(app);

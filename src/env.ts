@@ -16,6 +16,8 @@ export type Bindings = {
   RATE_LIMIT_WRITE: string;
   RATE_LIMIT_AUTH: string;
   SERVER_TIMING: string;
+  /** Optional; the origin clients reach the API at (see publicUrl()). */
+  PUBLIC_BASE_URL?: string;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
 };
 
@@ -36,6 +38,28 @@ const rateLimit = (name: string) =>
       return { limit: Number(count), periodSeconds: Number(seconds) };
     });
 
+// An origin only: scheme, host, optional port. Links are built as this plus the request's path.
+const publicBaseUrl = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (!value) return undefined;
+    const problem = 'PUBLIC_BASE_URL must be an origin like "https://vigil.example" (http or https, no path)';
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    }
+    const originOnly = url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+    if (!/^https?:$/.test(url.protocol) || !originOnly) {
+      ctx.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    }
+    return url.origin;
+  });
+
 const configSchema = z.object({
   DATABASE_URL: z
     .string({ error: "DATABASE_URL is required (wrangler secret put DATABASE_URL)" })
@@ -53,6 +77,7 @@ const configSchema = z.object({
   RATE_LIMIT_WRITE: rateLimit("RATE_LIMIT_WRITE"),
   RATE_LIMIT_AUTH: rateLimit("RATE_LIMIT_AUTH"),
   SERVER_TIMING: z.enum(["on", "off"], { error: 'SERVER_TIMING must be "on" or "off"' }).default("off"),
+  PUBLIC_BASE_URL: publicBaseUrl,
 });
 
 export type Config = z.output<typeof configSchema>;
