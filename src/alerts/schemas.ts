@@ -2,22 +2,23 @@ import { z } from "@hono/zod-openapi";
 import { ALERT_STATUSES, SEVERITIES } from "../db/schema";
 import { EventSchema, severity } from "../events/schemas";
 import { pageQuery, pageSchema } from "../http/pagination";
-import { timestamp } from "../http/timestamp";
+import { idNumber } from "../http/params";
+import { timestamp, utcTimestamp } from "../http/timestamp";
 
 const status = z.enum(ALERT_STATUSES, { error: `Must be one of: ${ALERT_STATUSES.join(", ")}.` });
 
 export const AlertSchema = z
   .object({
-    id: z.number().int().openapi({ example: 7 }),
+    id: idNumber,
     status: status.openapi({ example: "Open" }),
     severity: z.enum(SEVERITIES).openapi({ description: "The event's severity", example: "High" }),
     event: EventSchema,
-    created_at: z.string().openapi({ example: "2026-11-24T10:15:01.482113Z" }),
-    updated_at: z.string().openapi({ example: "2026-11-24T10:20:00.000000Z" }),
-    acknowledged_at: z.string().nullable().openapi({
+    created_at: utcTimestamp,
+    updated_at: utcTimestamp,
+    acknowledged_at: utcTimestamp.nullable().openapi({
       description: "Set the first time the alert leaves Open (to any status), then kept",
     }),
-    resolved_at: z.string().nullable().openapi({ description: "Set when the alert is resolved" }),
+    resolved_at: utcTimestamp.nullable().openapi({ description: "Set when the alert is resolved" }),
   })
   .openapi("Alert");
 
@@ -28,7 +29,9 @@ export const AlertFiltersSchema = z
     ...pageQuery,
     status: status.optional(),
     event__severity: severity.optional().openapi({ description: "The event's severity (DRF name)" }),
-    severity: severity.optional().openapi({ description: "Alias of event__severity" }),
+    severity: severity
+      .optional()
+      .openapi({ description: "Alias of event__severity; both given and different is a 400" }),
     created_after: timestamp({ about: "Raised at or after (inclusive)" }).optional(),
     created_before: timestamp({ about: "Raised at or before (inclusive)" }).optional(),
   })

@@ -4,7 +4,7 @@ import { database } from "../db/database";
 import { type AppEnv, getConfig } from "../env";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
-import { jsonRequestBody, problemResponses } from "../http/openapi";
+import { jsonRequestBody, jsonResponse, type ResponseOptions, routeResponses } from "../http/openapi";
 import { beginLoginAttempt, throttleByIp } from "../limiter/login";
 import { rateLimit } from "../limiter/middleware";
 import { findUserByUsername } from "../users/store";
@@ -15,62 +15,71 @@ import { revokeFamilyOf, rotateRefreshToken, storeRefreshToken, tokenHash } from
 import { InvalidTokenError, signAccessToken, signRefreshToken, verifyRefreshToken } from "./tokens";
 
 const tags = ["Authentication"];
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
+// Anyone may call the token endpoints: that is how credentials are obtained.
+const anonymous = [{}];
+// Bodies are read and validated before the limiter runs, so those refusals carry no RateLimit.
+const tokenEndpoint: ResponseOptions = {
+  problems: [400, 401, 413, 415, 503],
+  throttle: "auth",
+  beforeThrottle: [400, 413, 415],
+};
 
 const tokenRoute = createRoute({
   method: "post",
   path: "/api/auth/token/",
+  operationId: "obtainToken",
   tags,
+  security: anonymous,
   summary: "Log in: exchange username and password for tokens",
   description:
     "Wrong username, wrong password and inactive account all get the same 401, in the same time. " +
-    "Throttled per client IP and per username.",
+    "Throttled per client IP and per username (scope `auth`); 503 when the limiter is unreachable (fails closed).",
   middleware: [jsonBody()] as const,
   request: { body: jsonRequestBody(TokenRequestSchema) },
-  responses: {
-    200: { description: "Logged in", ...json(TokenPairSchema) },
-    ...problemResponses(400, 401, 413, 415, 429, 503),
-  },
+  responses: routeResponses({ 200: jsonResponse("Logged in", TokenPairSchema) }, tokenEndpoint),
 });
 
 const refreshRoute = createRoute({
   method: "post",
   path: "/api/auth/token/refresh/",
+  operationId: "refreshToken",
   tags,
+  security: anonymous,
   summary: "Rotate a refresh token",
   description:
     "Returns a new access token (with the user's current role) and the next refresh token; the presented one stops " +
     "working. Presenting an already-rotated token revokes its whole family (token theft). Expired, revoked, tampered " +
-    "or access tokens, and deactivated users, get 401.",
+    "or access tokens, and deactivated users, get 401. Throttled per client IP (scope `auth`).",
   middleware: [jsonBody()] as const,
   request: { body: jsonRequestBody(RefreshRequestSchema) },
-  responses: {
-    200: { description: "Rotated", ...json(RefreshResponseSchema) },
-    ...problemResponses(400, 401, 413, 415, 429, 503),
-  },
+  responses: routeResponses({ 200: jsonResponse("Rotated", RefreshResponseSchema) }, tokenEndpoint),
 });
 
 const revokeRoute = createRoute({
   method: "post",
   path: "/api/auth/token/revoke/",
+  operationId: "revokeToken",
   tags,
+  security: anonymous,
   summary: "Log out: revoke a refresh token and its family",
   description:
-    "204 also when the token was already revoked or rotated (logout is idempotent); 401 when it is not a valid refresh token.",
+    "204 also when the token was already revoked or rotated (logout is idempotent); 401 when it is not a valid " +
+    "refresh token. Throttled per client IP (scope `auth`).",
   middleware: [jsonBody()] as const,
   request: { body: jsonRequestBody(RefreshRequestSchema) },
-  responses: { 204: { description: "Revoked" }, ...problemResponses(400, 401, 413, 415, 429, 503) },
+  responses: routeResponses({ 204: { description: "Revoked" } }, tokenEndpoint),
 });
 
 const meRoute = createRoute({
   method: "get",
   path: "/api/auth/me/",
+  operationId: "getCurrentUser",
   tags,
   security: [{ bearerAuth: [] }],
   summary: "Who am I",
-  description: "Read from the access token: no database query.",
+  description: "Any role. Read from the access token: no database query. Throttled per user (scope `read`).",
   middleware: [requireAuth(), rateLimit("read")] as const,
-  responses: { 200: { description: "The caller", ...json(MeSchema) }, ...problemResponses(401, 429) },
+  responses: routeResponses({ 200: jsonResponse("The caller", MeSchema) }, { problems: [401], throttle: "read" }),
 });
 
 const badCredentials = () =>

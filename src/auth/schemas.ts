@@ -1,7 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { ROLES } from "../db/schema";
+import { idNumber } from "../http/params";
 import { exactText } from "../http/text";
 import { MAX_USERNAME } from "../users/rules";
+
+/** A signed token as the server issues it (compact JWS). */
+const jwt = z
+  .string()
+  .max(4096)
+  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
 
 export const TokenRequestSchema = z
   .strictObject({
@@ -12,12 +19,15 @@ export const TokenRequestSchema = z
 
 export const TokenPairSchema = z
   .object({
-    access: z.string().openapi({ description: "Access token (JWT, HS256), for `Authorization: Bearer`" }),
-    refresh: z
-      .string()
-      .openapi({ description: "Refresh token (JWT); single use, rotated by /api/auth/token/refresh/" }),
+    access: jwt.openapi({ description: "Access token (JWT, HS256), for `Authorization: Bearer`" }),
+    refresh: jwt.openapi({ description: "Refresh token (JWT); single use, rotated by /api/auth/token/refresh/" }),
     token_type: z.literal("Bearer"),
-    expires_in: z.number().int().openapi({ description: "Access token lifetime in seconds", example: 900 }),
+    expires_in: z
+      .number()
+      .int()
+      .min(1)
+      .max(2_147_483_647)
+      .openapi({ format: "int32", description: "Access token lifetime in seconds", example: 900 }),
   })
   .openapi("TokenPair");
 
@@ -27,15 +37,15 @@ export const RefreshRequestSchema = z
 
 export const RefreshResponseSchema = z
   .object({
-    access: z.string().openapi({ description: "A new access token, with the user's current role" }),
-    refresh: z.string().openapi({ description: "The next refresh token; the one presented no longer works" }),
+    access: jwt.openapi({ description: "A new access token, with the user's current role" }),
+    refresh: jwt.openapi({ description: "The next refresh token; the one presented no longer works" }),
   })
   .openapi("RefreshResponse");
 
 export const MeSchema = z
   .object({
-    id: z.number().int().openapi({ example: 1 }),
-    username: z.string().openapi({ example: "admin" }),
+    id: idNumber,
+    username: exactText(MAX_USERNAME).openapi({ example: "admin" }),
     role: z.enum(ROLES).openapi({ example: "admin" }),
   })
   .openapi("Me");

@@ -4,7 +4,7 @@ import { database } from "../db/database";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
-import { jsonRequestBody, problemResponses } from "../http/openapi";
+import { jsonRequestBody, jsonResponse, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
 import { rateLimit } from "../limiter/middleware";
@@ -17,46 +17,70 @@ const security = [{ bearerAuth: [] }];
 const createEvent = createRoute({
   method: "post",
   path: "/api/events/",
+  operationId: "createEvent",
   tags,
   security,
   summary: "Ingest an event",
   description:
     "Admin only. A High or Critical event raises an Open alert in the same statement: both exist or neither does. " +
-    "Answers 201 with the event and its `Location`.",
+    "Answers 201 with the event and its `Location`. Throttled per user (scope `ingest`).",
   middleware: [requireAuth(), requireRole("admin"), rateLimit("ingest"), jsonBody()] as const,
   request: { body: jsonRequestBody(EventCreateSchema) },
-  responses: {
-    201: { description: "Stored", content: { "application/json": { schema: EventSchema } } },
-    ...problemResponses(400, 401, 403, 413, 415, 429, 503),
-  },
+  responses: routeResponses(
+    {
+      201: jsonResponse("Stored", EventSchema, {
+        links: {
+          event: {
+            operationId: "getEvent",
+            parameters: { id: "$response.body#/id" },
+            description: "The event just stored",
+          },
+          alert: {
+            operationId: "getAlert",
+            parameters: { id: "$response.body#/alert/id" },
+            description: "The alert it raised, when `alert` is not null (High and Critical events)",
+          },
+        },
+      }),
+    },
+    { problems: [400, 401, 403, 413, 415, 503], throttle: "ingest" },
+  ),
 });
 
 const listRoute = createRoute({
   method: "get",
   path: "/api/events/",
+  operationId: "listEvents",
   tags,
   security,
   summary: "List events, newest first",
+  description:
+    "Admin only. Page-number pagination as DRF's; a page past the end is 404. Unknown query parameters are " +
+    "ignored. Throttled per user (scope `read`).",
   middleware: [requireAuth(), requireRole("admin"), rateLimit("read")] as const,
   request: { query: EventFiltersSchema },
-  responses: {
-    200: { description: "A page of events", content: { "application/json": { schema: EventPageSchema } } },
-    ...problemResponses(400, 401, 403, 404, 429, 503),
-  },
+  responses: routeResponses(
+    { 200: jsonResponse("A page of events", EventPageSchema) },
+    { problems: [400, 401, 403, 404, 503], throttle: "read" },
+  ),
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/api/events/{id}/",
+  operationId: "getEvent",
   tags,
   security,
   summary: "Read one event",
+  description:
+    "Admin only. A malformed or unknown id is 404. Events are append-only: PUT, PATCH and DELETE are 405. " +
+    "Throttled per user (scope `read`).",
   middleware: [requireAuth(), requireRole("admin"), rateLimit("read")] as const,
   request: { params: IdParamSchema },
-  responses: {
-    200: { description: "The event", content: { "application/json": { schema: EventSchema } } },
-    ...problemResponses(401, 403, 404, 429, 503),
-  },
+  responses: routeResponses(
+    { 200: jsonResponse("The event", EventSchema) },
+    { problems: [401, 403, 404, 503], throttle: "read" },
+  ),
 });
 
 /** Events are append-only: no PUT, PATCH or DELETE is registered, so those answer 405. */

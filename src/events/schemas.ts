@@ -2,8 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { ALERT_STATUSES, SEVERITIES } from "../db/schema";
 import { jsonObject } from "../http/json-value";
 import { pageQuery, pageSchema } from "../http/pagination";
-import { optionalText, requiredText } from "../http/text";
-import { timestamp } from "../http/timestamp";
+import { idNumber } from "../http/params";
+import { optionalText, requiredText, text } from "../http/text";
+import { timestamp, utcTimestamp } from "../http/timestamp";
 import {
   criticalDescriptionProblem,
   MAX_CLOCK_SKEW_MS,
@@ -12,6 +13,7 @@ import {
   MAX_METADATA_BYTES,
   MAX_METADATA_DEPTH,
   MAX_SOURCE_NAME,
+  MIN_CRITICAL_DESCRIPTION,
 } from "./rules";
 
 export const severity = z.enum(SEVERITIES, { error: `Must be one of: ${SEVERITIES.join(", ")}.` });
@@ -42,24 +44,47 @@ export const EventCreateSchema = z
     const critical = criticalDescriptionProblem(event.severity, event.description);
     if (critical) ctx.addIssue({ code: "custom", path: ["description"], message: critical });
   })
-  .openapi("EventCreate");
+  .openapi("EventCreate", documentedCriticalRule());
 
 export type EventCreate = z.output<typeof EventCreateSchema>;
 
+/**
+ * The Critical rule of criticalDescriptionProblem() as JSON Schema, so the document states it as
+ * a keyword: a description with at least MIN_CRITICAL_DESCRIPTION characters from the first to
+ * the last one that trimming keeps. (`if`/`then` are JSON Schema that the metadata type, shared
+ * with OpenAPI 3.0, does not list: hence a variable rather than a literal.)
+ */
+function documentedCriticalRule() {
+  const rule = {
+    description: "An event as a sensor reports it",
+    if: { properties: { severity: { const: "Critical" } }, required: ["severity"] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's keyword, in a value that is never awaited.
+    then: {
+      required: ["description"],
+      properties: {
+        description: { pattern: String.raw`^\s*\S[\s\S]{${MIN_CRITICAL_DESCRIPTION - 2},}\S\s*$` },
+      },
+    },
+  };
+  return rule;
+}
+
+const alertStatus = z.enum(ALERT_STATUSES);
+
 export const AlertRefSchema = z
-  .object({ id: z.number().int(), status: z.enum(ALERT_STATUSES) })
+  .object({ id: idNumber, status: alertStatus })
   .openapi("AlertRef", { description: "The alert this event raised" });
 
 export const EventSchema = z
   .object({
-    id: z.number().int().openapi({ example: 101 }),
-    source_name: z.string().openapi({ example: "fw-edge-01" }),
-    event_type: z.string().openapi({ example: "brute_force" }),
+    id: idNumber,
+    source_name: requiredText(MAX_SOURCE_NAME).openapi({ example: "fw-edge-01" }),
+    event_type: requiredText(MAX_EVENT_TYPE).openapi({ example: "brute_force" }),
     severity: z.enum(SEVERITIES).openapi({ example: "High" }),
-    description: z.string().openapi({ description: "Empty string when none was given" }),
-    occurred_at: z.string().openapi({ example: "2026-11-24T10:15:00.000000Z" }),
-    metadata: z.record(z.string(), z.unknown()),
-    created_at: z.string().openapi({ example: "2026-11-24T10:15:01.482113Z" }),
+    description: text(MAX_DESCRIPTION).openapi({ description: "Empty string when none was given" }),
+    occurred_at: utcTimestamp,
+    metadata: z.record(z.string(), z.unknown()).openapi({ description: "As sent" }),
+    created_at: utcTimestamp,
     alert: AlertRefSchema.nullable(),
   })
   .openapi("Event");

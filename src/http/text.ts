@@ -51,15 +51,21 @@ const typeError = (issue: { input?: unknown }) =>
       ? "This field may not be null."
       : "Not a valid string.";
 
-/** A string of at most `max` characters as sent, that passes textProblem(). */
-function text(max: number) {
+/**
+ * Text kept exactly as sent, possibly empty, at most `max` characters, passing textProblem().
+ * The base of the others; on its own, for response fields and the like.
+ *
+ * @example detail: text(2048)
+ */
+export function text(max: number) {
   return z
     .string({ error: typeError })
     .max(max, `Ensure this field has no more than ${max} characters.`)
     .superRefine((value, ctx) => {
       const problem = textProblem(value);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
-    });
+    })
+    .openapi({ pattern: TEXT_PATTERN });
 }
 
 /**
@@ -79,7 +85,7 @@ export function requiredText(max: number) {
  * @example description: optionalText(10_000)
  */
 export function optionalText(max: number) {
-  return text(max).openapi({ pattern: TEXT_PATTERN }).optional();
+  return text(max).optional();
 }
 
 /**
@@ -89,5 +95,5 @@ export function optionalText(max: number) {
  * @example password: exactText(1024)
  */
 export function exactText(max: number) {
-  return text(max).min(1, BLANK).openapi({ pattern: TEXT_PATTERN });
+  return text(max).min(1, BLANK);
 }
