@@ -8,22 +8,14 @@ import { registerEvents } from "./events/routes";
 import { registerHealth } from "./health/routes";
 import { handleError } from "./http/handle-error";
 import { notFoundHandler } from "./http/not-found";
+import { DOCUMENT_CONFIG, registerComponents } from "./http/openapi-document";
+import { publicUrl } from "./http/public-url";
 import { requestId } from "./http/request-id";
+import { securityHeaders } from "./http/security-headers";
 import { serverTiming } from "./http/server-timing";
 import { validationHook } from "./http/validation";
 import { registerInternal } from "./internal/routes";
 import { registerKeys } from "./keys/routes";
-
-const OPENAPI_INFO = {
-  openapi: "3.1.0",
-  info: {
-    title: "Vigil API",
-    version: "1.0.0",
-    description:
-      "Threat-alert monitoring: sensors push events, High and Critical events raise alerts, analysts triage them. " +
-      "Errors are RFC 9457 problem+json with a `request_id`; every response carries `X-Request-Id`.",
-  },
-};
 
 /**
  * Routes are declared in the canonical form, with a trailing slash (`/api/events/`); a request
@@ -39,7 +31,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ getPath: canonicalPath, defaultHook: validationHook });
 
   app.use("*", requestId());
+  app.use("*", securityHeaders());
   app.use("*", serverTiming());
+  app.use("*", publicUrl());
   app.onError(handleError);
 
   registerHealth(app);
@@ -49,18 +43,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerKeys(app);
   registerInternal(app);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT or API key",
-    description:
-      "An access token from /api/auth/token/ (people), or an API key `vgl_...` from /api/keys/ (sensors). " +
-      "Keys carry scopes instead of a role: `ingest` and `read`.",
-  });
+  registerComponents(app);
   // Generated on first request, then served from memory for the life of the isolate.
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.get("/api/openapi.json/", (c) => {
-    document ??= app.getOpenAPI31Document(OPENAPI_INFO);
+    document ??= app.getOpenAPI31Document(DOCUMENT_CONFIG);
     return c.json(document);
   });
   app.get("/api/docs/", Scalar({ url: "/api/openapi.json", pageTitle: "Vigil API" }));

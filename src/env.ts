@@ -22,6 +22,8 @@ export type Bindings = {
   REFRESH_GRACE_SECONDS: string;
   MAX_BATCH_BODY_BYTES: string;
   SERVER_TIMING: string;
+  /** Optional; the origin clients reach the API at (see publicUrl()). */
+  PUBLIC_BASE_URL?: string;
   GUARD: DurableObjectNamespace<PrincipalGuard>;
 };
 
@@ -36,6 +38,28 @@ const rateLimit = (name: string) =>
     const rule = parseRateLimit(v);
     if (!rule) ctx.addIssue({ code: "custom", message: `${name} must look like "<count>/<seconds>s", e.g. "100/60s"` });
     return rule ?? { limit: 1, periodSeconds: 1 };
+  });
+
+// An origin only: scheme, host, optional port. Links are built as this plus the request's path.
+const publicBaseUrl = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (!value) return undefined;
+    const problem = 'PUBLIC_BASE_URL must be an origin like "https://vigil.example" (http or https, no path)';
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    }
+    const originOnly = url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+    if (!/^https?:$/.test(url.protocol) || !originOnly) {
+      ctx.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    }
+    return url.origin;
   });
 
 const configSchema = z.object({
@@ -61,6 +85,7 @@ const configSchema = z.object({
     .transform(Number),
   MAX_BATCH_BODY_BYTES: positiveInt("MAX_BATCH_BODY_BYTES"),
   SERVER_TIMING: z.enum(["on", "off"], { error: 'SERVER_TIMING must be "on" or "off"' }).default("off"),
+  PUBLIC_BASE_URL: publicBaseUrl,
 });
 
 export type Config = z.output<typeof configSchema>;

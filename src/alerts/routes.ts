@@ -4,7 +4,7 @@ import { database } from "../db/database";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
-import { problemResponses } from "../http/openapi";
+import { jsonResponse, patchRequestBody, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
 import { AlertFiltersSchema, AlertPageSchema, AlertSchema, AlertUpdateSchema } from "./schemas";
@@ -16,51 +16,60 @@ const security = [{ bearerAuth: [] }];
 const listRoute = createRoute({
   method: "get",
   path: "/api/alerts/",
+  operationId: "listAlerts",
   tags,
   security,
   summary: "List alerts, newest first",
-  description: "Admins and analysts. `event__severity` and its alias `severity` filter on the event's severity.",
+  description:
+    "Admins, analysts and API keys with `read`. `event__severity` and its alias `severity` filter on the event's severity (both given " +
+    "and different: 400). Page-number pagination as DRF's; a page past the end is 404. Unknown query parameters " +
+    "are ignored. Throttled per principal (scope `read`).",
   middleware: [authenticate(), authorize("alerts:read")] as const,
   request: { query: AlertFiltersSchema },
-  responses: {
-    200: { description: "A page of alerts", content: { "application/json": { schema: AlertPageSchema } } },
-    ...problemResponses(400, 401, 403, 404, 429, 503),
-  },
+  responses: routeResponses(
+    { 200: jsonResponse("A page of alerts", AlertPageSchema) },
+    { problems: [400, 401, 403, 404, 503], throttle: "read" },
+  ),
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/api/alerts/{id}/",
+  operationId: "getAlert",
   tags,
   security,
   summary: "Read one alert, with its event",
+  description:
+    "Admins, analysts and API keys with `read`. A malformed or unknown id is 404. Throttled per principal (scope `read`).",
   middleware: [authenticate(), authorize("alerts:read")] as const,
   request: { params: IdParamSchema },
-  responses: {
-    200: { description: "The alert", content: { "application/json": { schema: AlertSchema } } },
-    ...problemResponses(401, 403, 404, 429, 503),
-  },
+  responses: routeResponses(
+    { 200: jsonResponse("The alert", AlertSchema) },
+    { problems: [401, 403, 404, 503], throttle: "read" },
+  ),
 });
 
 const patchRoute = createRoute({
   method: "patch",
   path: "/api/alerts/{id}/",
+  operationId: "updateAlert",
   tags,
   security,
   summary: "Move an alert through its lifecycle",
   description:
     "Admin only. Any status but Resolved may move to any other; Resolved is terminal (409, alert unchanged), " +
     "also under concurrent requests. Asking for the current status is a 200 no-op (updated_at unchanged). " +
-    "`acknowledged_at` is set the first time the alert leaves Open; `resolved_at` when it is resolved.",
+    "`acknowledged_at` is set the first time the alert leaves Open; `resolved_at` when it is resolved. " +
+    "The body may be sent as `application/merge-patch+json` (RFC 7396). Throttled per principal (scope `write`).",
   middleware: [authenticate(), authorize("alerts:update"), jsonBody()] as const,
   request: {
     params: IdParamSchema,
-    body: { required: true, content: { "application/json": { schema: AlertUpdateSchema } } },
+    body: patchRequestBody(AlertUpdateSchema),
   },
-  responses: {
-    200: { description: "The alert as it now is", content: { "application/json": { schema: AlertSchema } } },
-    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429, 503),
-  },
+  responses: routeResponses(
+    { 200: jsonResponse("The alert as it now is", AlertSchema) },
+    { problems: [400, 401, 403, 404, 409, 413, 415, 503], throttle: "write" },
+  ),
 });
 
 /** Alerts are raised by ingest only: no POST, PUT or DELETE is registered, so those answer 405. */

@@ -5,7 +5,7 @@ import { type AppEnv, getConfig } from "../env";
 import { guardNamed } from "../guard/stub";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
-import { problemResponses } from "../http/openapi";
+import { jsonRequestBody, jsonResponse, type ResponseOptions, routeResponses } from "../http/openapi";
 import { beginLoginAttempt, throttleByIp } from "../limiter/login";
 import { findUserByUsername } from "../users/store";
 import { authenticate, authorize } from "./middleware";
@@ -30,71 +30,80 @@ import {
 } from "./tokens";
 
 const tags = ["Authentication"];
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
 const COOKIE_NOTE =
   ` With the header \`${SESSION_HEADER}: cookie\` (browsers), the refresh token travels in an HttpOnly cookie ` +
   "instead of the body (see the README).";
+// Anyone may call the token endpoints: that is how credentials are obtained.
+const anonymous = [{}];
+// Bodies are read and validated before the limiter runs, so those refusals carry no RateLimit.
+const tokenEndpoint: ResponseOptions = {
+  problems: [400, 401, 413, 415, 503],
+  throttle: "auth",
+  beforeThrottle: [400, 413, 415],
+};
 
 const tokenRoute = createRoute({
   method: "post",
   path: "/api/auth/token/",
+  operationId: "obtainToken",
   tags,
+  security: anonymous,
   summary: "Log in: exchange username and password for tokens",
   description:
     "Wrong username, wrong password and inactive account all get the same 401, in the same time. " +
-    "Throttled per client IP and per username; an address the user signed in from before is not held to the " +
-    "username's budget." +
+    "Throttled per client IP and per username (scope `auth`); an address the user signed in from before is not " +
+    "held to the username's budget; 503 when the limiter is unreachable (fails closed)." +
     COOKIE_NOTE,
   middleware: [jsonBody()] as const,
-  request: { body: { required: true, ...json(TokenRequestSchema) } },
-  responses: {
-    200: { description: "Logged in", ...json(TokenPairSchema) },
-    ...problemResponses(400, 401, 413, 415, 429, 503),
-  },
+  request: { body: jsonRequestBody(TokenRequestSchema) },
+  responses: routeResponses({ 200: jsonResponse("Logged in", TokenPairSchema) }, tokenEndpoint),
 });
 
 const refreshRoute = createRoute({
   method: "post",
   path: "/api/auth/token/refresh/",
+  operationId: "refreshToken",
   tags,
+  security: anonymous,
   summary: "Rotate a refresh token",
   description:
     "Returns a new access token (with the user's current role) and the next refresh token; the presented one stops " +
     "working. Presenting a token again within `REFRESH_GRACE_SECONDS` of its rotation (a retry, or concurrent " +
     "refreshes) returns the same successor; any later reuse revokes its whole family (token theft). Expired, revoked, " +
-    "tampered or access tokens, and deactivated users, get 401." +
+    "tampered or access tokens, and deactivated users, get 401. Throttled per client IP (scope `auth`)." +
     COOKIE_NOTE,
   middleware: [jsonBody()] as const,
-  request: { body: { required: true, ...json(RefreshRequestSchema) } },
-  responses: {
-    200: { description: "Rotated", ...json(RefreshResponseSchema) },
-    ...problemResponses(400, 401, 413, 415, 429, 503),
-  },
+  request: { body: jsonRequestBody(RefreshRequestSchema) },
+  responses: routeResponses({ 200: jsonResponse("Rotated", RefreshResponseSchema) }, tokenEndpoint),
 });
 
 const revokeRoute = createRoute({
   method: "post",
   path: "/api/auth/token/revoke/",
+  operationId: "revokeToken",
   tags,
+  security: anonymous,
   summary: "Log out: revoke a refresh token and its family",
   description:
     "Revokes the login's refresh tokens and, from the next request on, its access tokens. 204 also when the token " +
-    "was already revoked or rotated (logout is idempotent); 401 when it is not a valid refresh token." +
+    "was already revoked or rotated (logout is idempotent); 401 when it is not a valid refresh token. Throttled per " +
+    "client IP (scope `auth`)." +
     COOKIE_NOTE,
   middleware: [jsonBody()] as const,
-  request: { body: { required: true, ...json(RefreshRequestSchema) } },
-  responses: { 204: { description: "Revoked" }, ...problemResponses(400, 401, 413, 415, 429, 503) },
+  request: { body: jsonRequestBody(RefreshRequestSchema) },
+  responses: routeResponses({ 204: { description: "Revoked" } }, tokenEndpoint),
 });
 
 const meRoute = createRoute({
   method: "get",
   path: "/api/auth/me/",
+  operationId: "getCurrentUser",
   tags,
   security: [{ bearerAuth: [] }],
   summary: "Who am I",
-  description: "Read from the access token: no database query. Users only (403 for API keys).",
+  description: "People only (403 for API keys). Read from the access token: no database query. Scope `read`.",
   middleware: [authenticate(), authorize("account:read")] as const,
-  responses: { 200: { description: "The caller", ...json(MeSchema) }, ...problemResponses(401, 403, 429) },
+  responses: routeResponses({ 200: jsonResponse("The caller", MeSchema) }, { problems: [401, 403], throttle: "read" }),
 });
 
 const badCredentials = () =>

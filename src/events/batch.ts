@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { type AppEnv, getConfig } from "../env";
 import { ApiError } from "../http/errors";
-import { readCapped } from "../http/json-body";
+import { readUtf8Body } from "../http/json-body";
 import { fieldErrors } from "../http/validation";
 import type { ItemFailure } from "./ingest";
 import { type EventCreate, EventCreateSchema } from "./schemas";
@@ -12,8 +12,8 @@ export const MAX_BATCH_ITEMS = 1000;
 /** One item of a batch as sent: a parsed JSON value, or an NDJSON line that is not JSON. */
 export type BatchItem = { json: unknown } | { malformed: string };
 
-const JSON_TYPE = /^application\/json\s*(?:;|$)/i;
-const NDJSON_TYPE = /^application\/(?:x-ndjson|jsonlines|x-jsonlines)\s*(?:;|$)/i;
+const JSON_TYPE = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
+const NDJSON_TYPE = /^application\/(?:x-ndjson|jsonlines|x-jsonlines)\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
 
 /**
  * Reads a batch body before any handler runs: a JSON array (what stock log shippers send), or
@@ -33,7 +33,7 @@ export function batchBody(): MiddlewareHandler<AppEnv> {
     }
     const maxBytes = getConfig(c.env).MAX_BATCH_BODY_BYTES;
     if (Number(c.req.header("Content-Length") ?? "0") > maxBytes) throw tooLarge(maxBytes);
-    const text = await readCapped(c.req.raw.body, maxBytes);
+    const text = await readUtf8Body(c.req.raw.body, maxBytes);
     const items = ndjson ? ndjsonItems(text) : arrayItems(text);
     if (items.length === 0) throw new ApiError("BAD_REQUEST", "A batch needs at least one event.");
     if (items.length > MAX_BATCH_ITEMS) {

@@ -4,7 +4,7 @@ import { database } from "../db/database";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
-import { problemResponses } from "../http/openapi";
+import { jsonRequestBody, jsonResponse, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
 import { batchBody, batchFingerprint, MAX_BATCH_ITEMS, validateBatch } from "./batch";
@@ -19,6 +19,7 @@ const security = [{ bearerAuth: [] }];
 const idempotencyHeader = z.object({
   [IDEMPOTENCY_HEADER]: z
     .string()
+    .max(255)
     .optional()
     .openapi({
       param: { name: IDEMPOTENCY_HEADER, in: "header" },
@@ -35,30 +36,42 @@ const idempotencyHeader = z.object({
 const createEvent = createRoute({
   method: "post",
   path: "/api/events/",
+  operationId: "createEvent",
   tags,
   security,
   summary: "Ingest an event",
   description:
     "Admins, and API keys with the `ingest` scope. Records who sent it (`ingested_by`). A High or Critical event " +
     "opens an Open alert, or with a `dedup_key` joins the unresolved alert with that key, in the same statement: " +
-    "all of it is stored or none. Answers 201 with the event and its `Location`.",
+    "all of it is stored or none. Answers 201 with the event and its `Location`. Throttled per principal (scope " +
+    "`ingest`).",
   middleware: [authenticate(), authorize("events:create"), jsonBody()] as const,
-  request: {
-    headers: idempotencyHeader,
-    body: { required: true, content: { "application/json": { schema: EventCreateSchema } } },
-  },
-  responses: {
-    201: {
-      description: "Stored (or, with `Idempotent-Replayed: true`, stored before)",
-      content: { "application/json": { schema: EventSchema } },
+  request: { headers: idempotencyHeader, body: jsonRequestBody(EventCreateSchema) },
+  responses: routeResponses(
+    {
+      201: jsonResponse("Stored (or, with `Idempotent-Replayed: true`, stored before)", EventSchema, {
+        links: {
+          event: {
+            operationId: "getEvent",
+            parameters: { id: "$response.body#/id" },
+            description: "The event just stored",
+          },
+          alert: {
+            operationId: "getAlert",
+            parameters: { id: "$response.body#/alert/id" },
+            description: "The alert it raised or joined, when `alert` is not null (High and Critical events)",
+          },
+        },
+      }),
     },
-    ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503),
-  },
+    { problems: [400, 401, 403, 413, 415, 422, 503], throttle: "ingest", beforeThrottle: [401] },
+  ),
 });
 
 const batchRoute = createRoute({
   method: "post",
   path: "/api/events/batch/",
+  operationId: "createEventBatch",
   tags,
   security,
   summary: "Ingest up to 1,000 events at once",
@@ -78,46 +91,52 @@ const batchRoute = createRoute({
         "application/x-ndjson": {
           schema: z
             .string()
+            .max(1_048_576)
             .openapi({ description: "One event object per line", example: '{"source_name":"fw-1",...}\n{...}' }),
         },
       },
     },
   },
-  responses: {
-    200: {
-      description: "One result per item, in input order",
-      content: { "application/json": { schema: BatchResultSchema } },
-    },
-    ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503),
-  },
+  responses: routeResponses(
+    { 200: jsonResponse("One result per item, in input order", BatchResultSchema) },
+    { problems: [400, 401, 403, 413, 415, 422, 503], throttle: "ingest", beforeThrottle: [400, 401, 413, 415] },
+  ),
 });
 
 const listRoute = createRoute({
   method: "get",
   path: "/api/events/",
+  operationId: "listEvents",
   tags,
   security,
   summary: "List events, newest first",
+  description:
+    "Admin only. Page-number pagination as DRF's; a page past the end is 404. Unknown query parameters are " +
+    "ignored. Throttled per principal (scope `read`).",
   middleware: [authenticate(), authorize("events:read")] as const,
   request: { query: EventFiltersSchema },
-  responses: {
-    200: { description: "A page of events", content: { "application/json": { schema: EventPageSchema } } },
-    ...problemResponses(400, 401, 403, 404, 429, 503),
-  },
+  responses: routeResponses(
+    { 200: jsonResponse("A page of events", EventPageSchema) },
+    { problems: [400, 401, 403, 404, 503], throttle: "read" },
+  ),
 });
 
 const getRoute = createRoute({
   method: "get",
   path: "/api/events/{id}/",
+  operationId: "getEvent",
   tags,
   security,
   summary: "Read one event",
+  description:
+    "Admin only. A malformed or unknown id is 404. Events are append-only: PUT, PATCH and DELETE are 405. " +
+    "Throttled per principal (scope `read`).",
   middleware: [authenticate(), authorize("events:read")] as const,
   request: { params: IdParamSchema },
-  responses: {
-    200: { description: "The event", content: { "application/json": { schema: EventSchema } } },
-    ...problemResponses(401, 403, 404, 429, 503),
-  },
+  responses: routeResponses(
+    { 200: jsonResponse("The event", EventSchema) },
+    { problems: [401, 403, 404, 503], throttle: "read" },
+  ),
 });
 
 /** Events are append-only: no PUT, PATCH or DELETE is registered, so those answer 405. */

@@ -9,18 +9,24 @@ import { ApiError } from "./errors";
 export const DEFAULT_PAGE_SIZE = 10;
 export const MAX_PAGE_SIZE = 100;
 
+const MAX_PAGE_NUMBER = 999_999_999;
+
+// Digits only, as DRF reads them; documented as the integer they are.
 const positiveInt = (name: string) =>
   z
     .string()
     .regex(/^[1-9][0-9]{0,8}$/, `${name} must be a positive integer.`)
-    .transform(Number);
+    .transform(Number)
+    .openapi({ type: "integer", format: "int32", minimum: 1, maximum: MAX_PAGE_NUMBER, pattern: undefined });
 
 export const pageQuery = {
-  page: positiveInt("page").optional().openapi({ description: "1-based page number", example: "1" }),
+  page: positiveInt("page").optional().openapi({ description: "1-based page number" }),
   page_size: positiveInt("page_size")
     .transform((n) => Math.min(n, MAX_PAGE_SIZE))
     .optional()
-    .openapi({ description: `Items per page (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE})`, example: "20" }),
+    .openapi({
+      description: `Items per page (default ${DEFAULT_PAGE_SIZE}; above ${MAX_PAGE_SIZE} is taken as ${MAX_PAGE_SIZE}, as DRF does)`,
+    }),
 };
 
 export type PageRequest = { page: number; pageSize: number; limit: number; offset: number };
@@ -31,13 +37,24 @@ export function pageRequest(query: { page?: number; page_size?: number }): PageR
   return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize };
 }
 
+// The request's own URL with another page: bounded by Cloudflare's URL limit (16 KiB) and the origin.
+const pageLink = z
+  .string()
+  .max(16_384 + 256)
+  .openapi({ format: "uri", description: "Absolute; on PUBLIC_BASE_URL when it is set" });
+
 export function pageSchema<T extends z.ZodType>(item: T, name: string) {
   return z
     .object({
-      count: z.number().int().openapi({ description: "Total matching items", example: 42 }),
-      next: z.string().nullable().openapi({ example: "https://vigil.example/api/alerts/?page=3&status=Open" }),
-      previous: z.string().nullable().openapi({ example: "https://vigil.example/api/alerts/?status=Open" }),
-      results: z.array(item),
+      count: z
+        .number()
+        .int()
+        .min(0)
+        .max(Number.MAX_SAFE_INTEGER)
+        .openapi({ format: "int64", description: "Total matching items", example: 42 }),
+      next: pageLink.nullable().openapi({ example: "https://vigil.example/api/alerts/?page=3&status=Open" }),
+      previous: pageLink.nullable().openapi({ example: "https://vigil.example/api/alerts/?status=Open" }),
+      results: z.array(item).max(MAX_PAGE_SIZE),
     })
     .openapi(name);
 }

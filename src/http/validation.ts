@@ -7,10 +7,12 @@ import { ApiError, type FieldErrors } from "./errors";
  * `non_field_errors`, as DRF does.
  */
 export function fieldErrors(error: ZodError): FieldErrors {
-  const errors: FieldErrors = {};
+  // A Map, not a plain object: field names come from the client, and `constructor` or
+  // `__proto__` would otherwise read or replace the object's prototype.
+  const errors = new Map<string, string[]>();
   const add = (path: PropertyKey[], message: string) => {
     const key = path.length ? path.map(String).join(".") : "non_field_errors";
-    errors[key] = [...(errors[key] ?? []), message];
+    errors.set(key, [...(errors.get(key) ?? []), message]);
   };
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
@@ -19,7 +21,8 @@ export function fieldErrors(error: ZodError): FieldErrors {
       add(issue.path, issue.message);
     }
   }
-  return errors;
+  // fromEntries defines own properties, so even `__proto__` stays a plain key.
+  return Object.fromEntries(errors);
 }
 
 type ValidationResult = { target: string } & ({ success: true } | { success: false; error: ZodError });
@@ -33,6 +36,20 @@ export function validationHook(result: ValidationResult): void {
   if (result.target === "param") throw new ApiError("NOT_FOUND", "No such resource.");
   const errors = fieldErrors(result.error);
   const where = result.target === "query" ? "query parameters" : "request body";
-  const fields = Object.keys(errors).join(", ");
-  throw new ApiError("VALIDATION_FAILED", `The ${where} failed validation: ${fields}.`, { errors });
+  throw new ApiError("VALIDATION_FAILED", `The ${where} failed validation: ${fieldList(Object.keys(errors))}.`, {
+    errors,
+  });
+}
+
+// Field names come from the client: the sentence names a few, each cut short, and counts the rest.
+const LISTED_FIELDS = 10;
+const LISTED_NAME_CHARS = 64;
+
+function fieldList(names: string[]): string {
+  const listed = names.slice(0, LISTED_FIELDS).map((name) => {
+    const chars = [...name];
+    return chars.length > LISTED_NAME_CHARS ? `${chars.slice(0, LISTED_NAME_CHARS - 1).join("")}…` : name;
+  });
+  const rest = names.length - listed.length;
+  return rest > 0 ? `${listed.join(", ")} and ${rest} more` : listed.join(", ");
 }

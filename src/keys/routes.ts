@@ -5,7 +5,7 @@ import type { AppEnv } from "../env";
 import { applyRevocation } from "../guard/revocations";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
-import { problemResponses } from "../http/openapi";
+import { jsonRequestBody, jsonResponse, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
 import { CreatedKeySchema, KeyCreateSchema, KeyListQuerySchema, KeyPageSchema, KeySchema } from "./schemas";
@@ -14,11 +14,11 @@ import { findKey, listKeys, revokeKey } from "./store";
 
 const tags = ["API keys"];
 const security = [{ bearerAuth: [] }];
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
 
 const createKeyRoute = createRoute({
   method: "post",
   path: "/api/keys/",
+  operationId: "createKey",
   tags,
   security,
   summary: "Create an API key for a sensor",
@@ -26,48 +26,56 @@ const createKeyRoute = createRoute({
     "Admin only. The answer is the only time the key is shown: only its SHA-256 is stored. Send it as " +
     "`Authorization: Bearer vgl_...`.",
   middleware: [authenticate(), authorize("keys:manage"), jsonBody()] as const,
-  request: { body: { required: true, ...json(KeyCreateSchema) } },
-  responses: {
-    201: { description: "Created; `Location` names it", ...json(CreatedKeySchema) },
-    ...problemResponses(400, 401, 403, 413, 415, 429, 503),
-  },
+  request: { body: jsonRequestBody(KeyCreateSchema) },
+  responses: routeResponses(
+    { 201: jsonResponse("Created; `Location` names it", CreatedKeySchema) },
+    { problems: [400, 401, 403, 413, 415, 503], throttle: "write" },
+  ),
 });
 
 const listKeysRoute = createRoute({
   method: "get",
   path: "/api/keys/",
+  operationId: "listKeys",
   tags,
   security,
   summary: "List API keys, newest first",
+  description: "Admin only. Page-number pagination as DRF's; the keys themselves are never shown again.",
   middleware: [authenticate(), authorize("keys:manage")] as const,
   request: { query: KeyListQuerySchema },
-  responses: {
-    200: { description: "A page of keys", ...json(KeyPageSchema) },
-    ...problemResponses(400, 401, 403, 404, 429, 503),
-  },
+  responses: routeResponses(
+    { 200: jsonResponse("A page of keys", KeyPageSchema) },
+    { problems: [400, 401, 403, 404, 503], throttle: "read" },
+  ),
 });
 
 const getKeyRoute = createRoute({
   method: "get",
   path: "/api/keys/{id}/",
+  operationId: "getKey",
   tags,
   security,
   summary: "Read one API key (never the key itself)",
+  description: "Admin only. A malformed or unknown id is 404.",
   middleware: [authenticate(), authorize("keys:manage")] as const,
   request: { params: IdParamSchema },
-  responses: { 200: { description: "The key", ...json(KeySchema) }, ...problemResponses(401, 403, 404, 429, 503) },
+  responses: routeResponses(
+    { 200: jsonResponse("The key", KeySchema) },
+    { problems: [401, 403, 404, 503], throttle: "read" },
+  ),
 });
 
 const revokeKeyRoute = createRoute({
   method: "delete",
   path: "/api/keys/{id}/",
+  operationId: "revokeKey",
   tags,
   security,
   summary: "Revoke an API key",
   description: "From the very next request on, the key is refused (401). 204 also when it was already revoked.",
   middleware: [authenticate(), authorize("keys:manage")] as const,
   request: { params: IdParamSchema },
-  responses: { 204: { description: "Revoked" }, ...problemResponses(401, 403, 404, 429, 503) },
+  responses: routeResponses({ 204: { description: "Revoked" } }, { problems: [401, 403, 404, 503], throttle: "write" }),
 });
 
 export function registerKeys(app: OpenAPIHono<AppEnv>): void {

@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { KEY_SCOPES } from "../db/schema";
-import { requiredText, timestamp } from "../events/schemas";
 import { pageQuery, pageSchema } from "../http/pagination";
+import { idNumber } from "../http/params";
+import { requiredText, text } from "../http/text";
+import { timestamp, utcTimestamp } from "../http/timestamp";
 import { RATE_LIMIT_PATTERN } from "../limiter/rule";
 
 const scopes = z
@@ -18,12 +20,13 @@ export const KeyCreateSchema = z
         "`ingest`: POST events (single and batch). `read`: alert reads (list, detail, events, stats, stream).",
       example: ["ingest"],
     }),
-    expires_at: timestamp
+    expires_at: timestamp({ about: "When the key stops working (default: never); must be in the future" })
       .refine((t) => Date.parse(t) > Date.now(), "Must be in the future.")
       .optional()
-      .openapi({ description: "When the key stops working (default: never)", example: "2027-01-01T00:00:00Z" }),
+      .openapi({ example: "2027-01-01T00:00:00Z" }),
     rate_limit: z
       .string({ error: "Must be a string." })
+      .max(32)
       .regex(RATE_LIMIT_PATTERN, 'Must look like "<count>/<seconds>s", e.g. "100/60s".')
       .optional()
       .openapi({ description: "The key's own ingest limit (default: RATE_LIMIT_INGEST)", example: "600/60s" }),
@@ -34,21 +37,21 @@ export type KeyCreate = z.output<typeof KeyCreateSchema>;
 
 export const KeySchema = z
   .object({
-    id: z.number().int().openapi({ example: 3 }),
-    name: z.string().openapi({ example: "fw-edge-01" }),
-    prefix: z.string().openapi({ description: "The key's first 12 characters", example: "vgl_7Gq2xK9a" }),
-    scopes: z.array(z.enum(KEY_SCOPES)),
-    rate_limit: z.string().nullable(),
-    created_by: z.string().nullable().openapi({ description: "The admin who created it; null from the command line" }),
-    created_at: z.string(),
-    expires_at: z.string().nullable(),
-    last_used_at: z.string().nullable().openapi({ description: "Kept to within a minute" }),
-    revoked_at: z.string().nullable(),
+    id: idNumber.openapi({ example: 3 }),
+    name: text(100).openapi({ example: "fw-edge-01" }),
+    prefix: z.string().length(12).openapi({ description: "The key's first 12 characters", example: "vgl_7Gq2xK9a" }),
+    scopes: z.array(z.enum(KEY_SCOPES)).min(1).max(KEY_SCOPES.length),
+    rate_limit: z.string().max(32).nullable(),
+    created_by: text(150).nullable().openapi({ description: "The admin who created it; null from the command line" }),
+    created_at: utcTimestamp,
+    expires_at: utcTimestamp.nullable(),
+    last_used_at: utcTimestamp.nullable().openapi({ description: "Kept to within a minute" }),
+    revoked_at: utcTimestamp.nullable(),
   })
   .openapi("Key");
 
 export const CreatedKeySchema = KeySchema.extend({
-  key: z.string().openapi({
+  key: z.string().length(53).openapi({
     description: "The key itself (`vgl_...`). Shown in this response only: only its hash is stored.",
     example: "vgl_7Gq2xK9aZ...",
   }),

@@ -1,0 +1,79 @@
+import { z } from "@hono/zod-openapi";
+import { TEXT_PATTERN, textProblem } from "./text";
+
+/**
+ * The guard for free-form JSON objects from clients (an event's `metadata`): whatever passes is
+ * stored and returned exactly as sent. Refused with 400:
+ * - nesting deeper than `maxDepth` objects and arrays (the object itself is level 1): deep
+ *   values overflow the stack of any recursive walk, including JSON.stringify and PostgreSQL's;
+ * - a string or key that fails the text rules (NUL, lone surrogates; see text.ts);
+ * - a key named `__proto__`: JSON.parse keeps it as a plain key, but JavaScript code downstream
+ *   (our own schema library, the console, webhook receivers) turns it into a prototype;
+ * - a number too large for a double (`1e400` parses as Infinity and would be stored as null);
+ * - more than `maxBytes` once serialized.
+ * The walk is iterative, so no input can exhaust the stack.
+ */
+export function jsonValueProblem(root: unknown, maxDepth: number): string | null {
+  const pending: { value: unknown; depth: number }[] = [{ value: root, depth: 1 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, depth } = next;
+    if (typeof value === "string") {
+      const problem = textProblem(value);
+      if (problem) return problem;
+    } else if (typeof value === "number") {
+      if (!Number.isFinite(value)) return "Numbers must fit in a 64-bit float.";
+    } else if (typeof value === "object" && value !== null) {
+      if (depth > maxDepth) return `Nested too deeply: at most ${maxDepth} levels of objects and arrays.`;
+      if (Array.isArray(value)) {
+        for (const item of value) pending.push({ value: item, depth: depth + 1 });
+      } else {
+        for (const [key, item] of Object.entries(value)) {
+          if (key === "__proto__") return 'The key "__proto__" is not allowed.';
+          const problem = textProblem(key);
+          if (problem) return `${problem.slice(0, -1)} (in a key).`;
+          pending.push({ value: item, depth: depth + 1 });
+        }
+      }
+    }
+  }
+  return null;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * A free-form JSON object, checked by jsonValueProblem() and passed on as the very object
+ * JSON.parse made (a rebuilt copy would lose a `__proto__` key silently, among others).
+ *
+ * @example metadata: jsonObject({ maxBytes: 16 * 1024, maxDepth: 32 }).optional()
+ */
+export function jsonObject(options: { maxBytes: number; maxDepth: number }) {
+  const { maxBytes, maxDepth } = options;
+  return z
+    .custom<Record<string, unknown>>(isObject, { error: "Must be a JSON object." })
+    .superRefine((value, ctx) => {
+      // Depth first: serializing a deeply nested value is itself what must not happen.
+      const problem = jsonValueProblem(value, maxDepth);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+      else if (new TextEncoder().encode(JSON.stringify(value)).byteLength > maxBytes) {
+        ctx.addIssue({ code: "custom", message: `Must be at most ${maxBytes / 1024} KiB once serialized.` });
+      }
+    })
+    .openapi(documented(maxBytes, maxDepth));
+}
+
+// A variable rather than an inline literal: `propertyNames` is JSON Schema (OpenAPI 3.1) that the
+// metadata type, shared with OpenAPI 3.0, does not list.
+function documented(maxBytes: number, maxDepth: number) {
+  const schema = {
+    type: "object" as const,
+    additionalProperties: true,
+    propertyNames: { pattern: TEXT_PATTERN, not: { const: "__proto__" } },
+    description:
+      `A JSON object, at most ${maxBytes / 1024} KiB serialized and ${maxDepth} levels of objects and arrays deep ` +
+      "(the object itself is level 1); no NUL or lone surrogate in any key or string, no key `__proto__`, " +
+      "no number beyond a 64-bit float. Stored and returned as sent.",
+  };
+  return schema;
+}
