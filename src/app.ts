@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { getPath } from "hono/utils/url";
 import { registerAlerts } from "./alerts/routes";
+import { registerTriage } from "./alerts/triage-routes";
 import { registerAuth } from "./auth/routes";
 import type { AppEnv } from "./env";
 import { registerEvents } from "./events/routes";
@@ -39,6 +40,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerHealth(app);
   registerAuth(app);
   registerEvents(app);
+  registerTriage(app);
   registerAlerts(app);
   registerKeys(app);
   registerInternal(app);

@@ -1,17 +1,23 @@
+import { type SQL, sql } from "drizzle-orm";
 import type { AlertStatus } from "../db/schema";
 
 /**
  * The alert lifecycle, in one place. Any status that is not Resolved may move to any other;
  * Resolved is terminal. Asking for the status an alert already has changes nothing.
- * The PATCH statement enforces the same rule in its WHERE clause (see store.ts), so that
- * concurrent requests can never reopen a resolved alert.
+ * Every statement that changes a status (PATCH, bulk) applies this rule to the row it has
+ * locked, so concurrent requests can never reopen a resolved alert.
  */
 export const TERMINAL_STATUS: AlertStatus = "Resolved";
 
-export type Transition = "unchanged" | "allowed" | "terminal";
+/** SQL: true when moving an alert from `current` to `requested` (null: no status asked) breaks the rule. */
+export function breaksLifecycle(current: SQL, requested: SQL): SQL {
+  return sql`(${current} = ${TERMINAL_STATUS} and ${requested} is not null and ${requested} <> ${TERMINAL_STATUS})`;
+}
 
-export function transition(current: AlertStatus, requested: AlertStatus): Transition {
-  if (current === requested) return "unchanged";
-  if (current === TERMINAL_STATUS) return "terminal";
-  return "allowed";
+/** SQL: the timestamps a status change sets: `acknowledged_at` on first leaving Open, `resolved_at` on resolving. */
+export function lifecycleStamps(alert: SQL, requested: SQL): SQL {
+  return sql`acknowledged_at = case when ${requested} is not null and ${requested} <> 'Open'
+      then coalesce(${alert}.acknowledged_at, now()) else ${alert}.acknowledged_at end,
+    resolved_at = case when ${requested} = ${TERMINAL_STATUS} then coalesce(${alert}.resolved_at, now())
+      else ${alert}.resolved_at end`;
 }

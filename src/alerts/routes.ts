@@ -1,14 +1,21 @@
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { authenticate, authorize } from "../auth/middleware";
 import { database } from "../db/database";
-import type { AppEnv } from "../env";
+import { type AppEnv, getConfig } from "../env";
+import { cursorPage, cursorRequest } from "../http/cursor";
 import { ApiError } from "../http/errors";
+import { etagOf, expectedVersion, notModified } from "../http/etag";
 import { jsonBody } from "../http/json-body";
-import { jsonResponse, patchRequestBody, routeResponses } from "../http/openapi";
+import { headerRefs, jsonResponse, patchRequestBody, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
-import { AlertFiltersSchema, AlertPageSchema, AlertSchema, AlertUpdateSchema } from "./schemas";
-import { changeAlertStatus, findAlert, listAlerts } from "./store";
+import { UNKNOWN_ASSIGNEE } from "./assignee";
+import { changeAlerts } from "./changes";
+import { actorOf } from "./history";
+import { TERMINAL_STATUS } from "./lifecycle";
+import { AlertCursorPageSchema, AlertFiltersSchema, AlertPageSchema, AlertSchema, AlertUpdateSchema } from "./schemas";
+import { type AlertQuery, findAlert, listAlerts, listAlertsByCursor } from "./store";
 
 const tags = ["Alerts"];
 const security = [{ bearerAuth: [] }];
@@ -21,13 +28,22 @@ const listRoute = createRoute({
   security,
   summary: "List alerts, newest first",
   description:
-    "Admins, analysts and API keys with `read`. `event__severity` and its alias `severity` filter on the event's severity (both given " +
-    "and different: 400). Page-number pagination as DRF's; a page past the end is 404. Unknown query parameters " +
-    "are ignored. Throttled per principal (scope `read`).",
+    "Admins, analysts and API keys with `read`. `event__severity` and its alias `severity` filter on the alert's " +
+    "severity (both given and different: 400); `assignee` takes `me`, `none` or a username. Page-number " +
+    "pagination as DRF's (a page past the end is 404), or with `cursor` keyset pagination without a count. " +
+    "Unknown query parameters are ignored. Throttled per principal (scope `read`).",
   middleware: [authenticate(), authorize("alerts:read")] as const,
   request: { query: AlertFiltersSchema },
   responses: routeResponses(
-    { 200: jsonResponse("A page of alerts", AlertPageSchema) },
+    {
+      200: jsonResponse(
+        "A page of alerts (by number, or by cursor)",
+        z.union([AlertPageSchema, AlertCursorPageSchema]),
+        {
+          headers: headerRefs("Link"),
+        },
+      ),
+    },
     { problems: [400, 401, 403, 404, 503], throttle: "read" },
   ),
 });
@@ -38,13 +54,27 @@ const getRoute = createRoute({
   operationId: "getAlert",
   tags,
   security,
-  summary: "Read one alert, with its event",
+  summary: "Read one alert, with the event that opened it",
   description:
-    "Admins, analysts and API keys with `read`. A malformed or unknown id is 404. Throttled per principal (scope `read`).",
+    "Admins, analysts and API keys with `read`. A malformed or unknown id is 404. The `ETag` changes whenever " +
+    "anything in the alert does; with a matching `If-None-Match` the answer is 304 without a body. Throttled per " +
+    "principal (scope `read`).",
   middleware: [authenticate(), authorize("alerts:read")] as const,
-  request: { params: IdParamSchema },
+  request: {
+    params: IdParamSchema,
+    headers: z.object({
+      "If-None-Match": z
+        .string()
+        .max(1024)
+        .optional()
+        .openapi({ param: { name: "If-None-Match", in: "header" } }),
+    }),
+  },
   responses: routeResponses(
-    { 200: jsonResponse("The alert", AlertSchema) },
+    {
+      200: jsonResponse("The alert", AlertSchema, { headers: headerRefs("ETag") }),
+      304: { description: "Not modified: the alert still has the ETag sent", headers: headerRefs("ETag") },
+    },
     { problems: [401, 403, 404, 503], throttle: "read" },
   ),
 });
@@ -55,51 +85,98 @@ const patchRoute = createRoute({
   operationId: "updateAlert",
   tags,
   security,
-  summary: "Move an alert through its lifecycle",
+  summary: "Move an alert through its lifecycle, or (un)assign it",
   description:
-    "Admin only. Any status but Resolved may move to any other; Resolved is terminal (409, alert unchanged), " +
-    "also under concurrent requests. Asking for the current status is a 200 no-op (updated_at unchanged). " +
-    "`acknowledged_at` is set the first time the alert leaves Open; `resolved_at` when it is resolved. " +
-    "The body may be sent as `application/merge-patch+json` (RFC 7396). Throttled per principal (scope `write`).",
+    "Admin only. `status` and/or `assignee` (the username of an active user, or null; unknown or inactive: 400). " +
+    "Any status but Resolved may move to any other; Resolved is terminal (409, alert unchanged), also under " +
+    "concurrent requests. A request that changes nothing is a 200 no-op (nothing recorded, `updated_at` and ETag " +
+    "unchanged). `acknowledged_at` is set the first time the alert leaves Open; `resolved_at` when it is resolved. " +
+    "With `If-Match`, a stale ETag is 412 and the alert unchanged. Every change is recorded in the alert's history " +
+    "by the same statement. The body may be sent as `application/merge-patch+json` (RFC 7396). Throttled per " +
+    "principal (scope `write`).",
   middleware: [authenticate(), authorize("alerts:update"), jsonBody()] as const,
   request: {
     params: IdParamSchema,
+    headers: z.object({
+      "If-Match": z
+        .string()
+        .max(1024)
+        .optional()
+        .openapi({ param: { name: "If-Match", in: "header" } }),
+    }),
     body: patchRequestBody(AlertUpdateSchema),
   },
   responses: routeResponses(
-    { 200: jsonResponse("The alert as it now is", AlertSchema) },
-    { problems: [400, 401, 403, 404, 409, 413, 415, 503], throttle: "write" },
+    { 200: jsonResponse("The alert as it now is", AlertSchema, { headers: headerRefs("ETag") }) },
+    { problems: [400, 401, 403, 404, 409, 412, 413, 415, 503], throttle: "write" },
   ),
 });
+
+/** `assignee=me` means the caller, which only a person can be. */
+function resolveAssignee(c: Context<AppEnv>, query: AlertQuery): AlertQuery {
+  if (query.assignee !== "me") return query;
+  const principal = c.get("principal");
+  if (principal.type !== "user") {
+    throw new ApiError("VALIDATION_FAILED", "The query parameters failed validation: assignee.", {
+      errors: { assignee: ["`me` names a user; an API key has no alerts of its own."] },
+    });
+  }
+  return { ...query, assignee: principal.name };
+}
 
 /** Alerts are raised by ingest only: no POST, PUT or DELETE is registered, so those answer 405. */
 export function registerAlerts(app: OpenAPIHono<AppEnv>): void {
   app.openapi(listRoute, async (c) => {
     const query = c.req.valid("query");
+    const filters = resolveAssignee(c, query);
+    const secret = getConfig(c.env).JWT_SECRET;
+    const cursor = await cursorRequest(secret, c.req.url, query);
+    if (cursor) {
+      const rows = await listAlertsByCursor(database(c.env), filters, cursor);
+      const { body, link } = await cursorPage(secret, c.req.url, cursor, rows);
+      if (link) c.header("Link", link);
+      return c.json(body, 200);
+    }
     const page = pageRequest(query);
-    const { count, results } = await listAlerts(database(c.env), query, page);
+    const { count, results } = await listAlerts(database(c.env), filters, page);
     return c.json(paginate(c.req.url, page, count, results), 200);
   });
 
   app.openapi(getRoute, async (c) => {
-    const alert = await findAlert(database(c.env), c.req.valid("param").id);
-    if (!alert) throw new ApiError("NOT_FOUND", "No alert with this id.");
-    return c.json(alert, 200);
+    const found = await findAlert(database(c.env), c.req.valid("param").id);
+    if (!found) throw new ApiError("NOT_FOUND", "No alert with this id.");
+    c.header("ETag", etagOf(found.version));
+    if (notModified(c.req.header("If-None-Match"), found.version)) return c.body(null, 304);
+    return c.json(found.alert, 200);
   });
 
   app.openapi(patchRoute, async (c) => {
-    const { status } = c.req.valid("json");
-    const result = await changeAlertStatus(database(c.env), c.req.valid("param").id, status);
-    switch (result.outcome) {
-      case "missing":
-        throw new ApiError("NOT_FOUND", "No alert with this id.");
-      case "terminal":
-        throw new ApiError(
-          "CONFLICT",
-          `This alert is ${result.alert.status}, which is final: it cannot move to ${status}.`,
-        );
-      default:
-        return c.json(result.alert, 200);
+    const change = c.req.valid("json");
+    const expected = expectedVersion(c.req.header("If-Match"));
+    const outcome = await changeAlerts(
+      database(c.env),
+      [c.req.valid("param").id],
+      change,
+      actorOf(c.get("principal")),
+      expected === "never" ? -1 : expected,
+    );
+    if (outcome.outcome === "unknown_assignee") {
+      throw new ApiError("VALIDATION_FAILED", "The request body failed validation: assignee.", {
+        errors: { assignee: [UNKNOWN_ASSIGNEE] },
+      });
     }
+    const [result] = outcome.results;
+    if (!result || result.outcome === "missing") throw new ApiError("NOT_FOUND", "No alert with this id.");
+    c.header("ETag", etagOf(result.version));
+    if (result.outcome === "stale") {
+      throw new ApiError("PRECONDITION_FAILED", "The alert changed since it was read (If-Match); read it again.");
+    }
+    if (result.outcome === "terminal") {
+      throw new ApiError(
+        "CONFLICT",
+        `This alert is ${TERMINAL_STATUS}, which is final: it cannot move to ${change.status}.`,
+      );
+    }
+    return c.json(result.alert, 200);
   });
 }

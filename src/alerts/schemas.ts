@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { ALERT_STATUSES, SEVERITIES } from "../db/schema";
+import { ACTOR_TYPES, ALERT_STATUSES, HISTORY_ACTIONS, SEVERITIES } from "../db/schema";
 import { EventSchema, severity } from "../events/schemas";
+import { cursorPageSchema, cursorQuery } from "../http/cursor";
 import { pageQuery, pageSchema } from "../http/pagination";
 import { countNumber, idNumber } from "../http/params";
-import { optionalText, text } from "../http/text";
+import { exactText, optionalText, requiredText, text } from "../http/text";
 import { timestamp, utcTimestamp } from "../http/timestamp";
 
 const status = z.enum(ALERT_STATUSES, { error: `Must be one of: ${ALERT_STATUSES.join(", ")}.` });
@@ -42,6 +43,11 @@ export const AlertFiltersSchema = z
     created_after: timestamp({ about: "Raised at or after (inclusive)" }).optional(),
     created_before: timestamp({ about: "Raised at or before (inclusive)" }).optional(),
     dedup_key: optionalText(255).openapi({ description: "Exact match on the grouping key" }),
+    assignee: optionalText(150).openapi({
+      description: "`me` (the caller's alerts), `none` (unassigned), or a username",
+      example: "me",
+    }),
+    ...cursorQuery,
   })
   .superRefine((q, ctx) => {
     if (q.severity && q.event__severity && q.severity !== q.event__severity) {
@@ -52,7 +58,107 @@ export const AlertFiltersSchema = z
 export type AlertFilters = z.output<typeof AlertFiltersSchema>;
 
 export const AlertPageSchema = pageSchema(AlertSchema, "AlertPage");
+export const AlertCursorPageSchema = cursorPageSchema(AlertSchema, "AlertCursorPage");
+
+const assignee = exactText(150)
+  .nullable()
+  .openapi({ description: "The username of an active user, or null to unassign", example: "alice" });
+
+const atLeastOne = (change: { status?: unknown; assignee?: unknown }) =>
+  change.status !== undefined || change.assignee !== undefined;
 
 export const AlertUpdateSchema = z
-  .strictObject({ status: status.openapi({ example: "Acknowledged" }) })
-  .openapi("AlertUpdate");
+  .strictObject({ status: status.optional().openapi({ example: "Acknowledged" }), assignee: assignee.optional() })
+  .refine(atLeastOne, { message: "Give a status, an assignee, or both.", path: ["non_field_errors"] })
+  .openapi("AlertUpdate", {
+    description: "At least one of `status` and `assignee`; `minProperties` says so to validators",
+    minProperties: 1,
+  });
+
+export const MAX_BULK_IDS = 1000;
+
+export const BulkRequestSchema = z
+  .strictObject({
+    ids: z
+      .array(idNumber, { error: "Must be a list of alert ids." })
+      .min(1, "Give at least one id.")
+      .max(MAX_BULK_IDS, `At most ${MAX_BULK_IDS} ids.`)
+      .refine((ids) => new Set(ids).size === ids.length, "Ids must not repeat.")
+      .openapi({ description: `1 to ${MAX_BULK_IDS} distinct alert ids`, example: [7, 8, 9] }),
+    status: status.optional().openapi({ example: "Resolved" }),
+    assignee: assignee.optional(),
+  })
+  .refine(atLeastOne, { message: "Give a status, an assignee, or both.", path: ["non_field_errors"] })
+  .openapi("BulkRequest");
+
+export const BulkResultSchema = z
+  .object({
+    results: z
+      .array(
+        z.object({
+          id: idNumber,
+          status: z.union([z.literal(200), z.literal(404), z.literal(409)]),
+          alert: AlertSchema.optional().openapi({ description: "The alert as it now is (200 and 409)" }),
+          detail: text(2048).optional().openapi({ description: "Why it was refused (404 and 409)" }),
+        }),
+      )
+      .max(MAX_BULK_IDS),
+  })
+  .openapi("BulkResult");
+
+export const NoteCreateSchema = z
+  .strictObject({ body: requiredText(10_000).openapi({ example: "Blocked 203.0.113.7 at the edge firewall." }) })
+  .openapi("NoteCreate");
+
+export const NoteSchema = z
+  .object({
+    id: idNumber,
+    alert_id: idNumber,
+    author: text(150).openapi({ description: "The author's username", example: "alice" }),
+    body: text(10_000),
+    created_at: utcTimestamp,
+  })
+  .openapi("Note");
+
+export const HistoryEntrySchema = z
+  .object({
+    id: idNumber,
+    at: utcTimestamp,
+    actor: z.object({
+      type: z.enum(ACTOR_TYPES),
+      name: text(150).openapi({ description: "A username, an API key's name, or `system` (grouping)" }),
+    }),
+    action: z.enum(HISTORY_ACTIONS),
+    from: text(150).nullable().openapi({
+      description:
+        "Before: a status, an assignee's username (null: unassigned), an event count (event_grouped); null otherwise",
+    }),
+    to: text(150).nullable().openapi({ description: "After, likewise; for note_added the note's id" }),
+  })
+  .openapi("HistoryEntry");
+
+export const StatsQuerySchema = z.object({
+  created_after: timestamp({ about: "Alerts raised at or after (inclusive)" }).optional(),
+  created_before: timestamp({ about: "Alerts raised at or before (inclusive)" }).optional(),
+});
+
+const statusCounts = Object.fromEntries(ALERT_STATUSES.map((s) => [s, countNumber])) as Record<
+  (typeof ALERT_STATUSES)[number],
+  typeof countNumber
+>;
+const seconds = z.number().min(0).max(1e12).nullable();
+
+export const StatsSchema = z
+  .object({
+    total: countNumber,
+    by_status: z.object(statusCounts),
+    by_severity: z.object({ High: countNumber, Critical: countNumber }),
+    unassigned_open: countNumber.openapi({ description: "Alerts in status Open with no assignee" }),
+    mean_seconds_to_acknowledge: seconds.openapi({
+      description: "From raised to first leaving Open, over the alerts that did; null when none did",
+    }),
+    mean_seconds_to_resolve: seconds.openapi({
+      description: "From raised to Resolved, over resolved alerts; null when none is",
+    }),
+  })
+  .openapi("AlertStats");

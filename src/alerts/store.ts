@@ -1,10 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import type { AlertStatus } from "../db/schema";
 import { isoUtc } from "../db/sql";
 import { eventJson } from "../events/store";
+import { type CursorRequest, keyset, type Positioned, positionColumns } from "../http/cursor";
 import type { PageRequest } from "../http/pagination";
-import { TERMINAL_STATUS, transition } from "./lifecycle";
 import type { AlertFilters, AlertView } from "./schemas";
 
 /**
@@ -26,16 +25,21 @@ export const alertJson = sql`json_build_object(
   'resolved_at', ${isoUtc(sql`a.resolved_at`)}
 )`;
 
-export async function findAlert(db: Db, id: number): Promise<AlertView | null> {
-  const { rows } = await db.execute<{ alert: AlertView }>(sql`
-    select ${alertJson} as alert from alerts a join events e on e.id = a.event_id where a.id = ${id}`);
-  return rows[0]?.alert ?? null;
+/** The alert as the API shows it, and its version (the ETag); null when there is no such alert. */
+export async function findAlert(db: Db, id: number): Promise<{ alert: AlertView; version: number } | null> {
+  const { rows } = await db.execute<{ alert: AlertView; version: number }>(sql`
+    select ${alertJson} as alert, a.version from alerts a join events e on e.id = a.event_id where a.id = ${id}`);
+  const row = rows[0];
+  return row ? { alert: row.alert, version: Number(row.version) } : null;
 }
 
-/** One page, newest first, and the total count, in one round trip. */
+/** The list filters, with `assignee` already resolved: a username, or "none" for unassigned. */
+export type AlertQuery = Omit<AlertFilters, "page" | "page_size" | "cursor">;
+
+/** One page by number, newest first, and the total count, in one round trip. */
 export async function listAlerts(
   db: Db,
-  filters: AlertFilters,
+  filters: AlertQuery,
   page: PageRequest,
 ): Promise<{ count: number; results: AlertView[] }> {
   const where = alertConditions(filters);
@@ -53,7 +57,25 @@ export async function listAlerts(
   return { count: Number(rows[0]?.total ?? 0), results: rows.map((r) => r.alert) };
 }
 
-function alertConditions(f: AlertFilters): SQL {
+/** One cursor page (see http/cursor.ts): no count, the keyset on the newest-first indexes. */
+export async function listAlertsByCursor(
+  db: Db,
+  filters: AlertQuery,
+  req: CursorRequest,
+): Promise<Positioned<AlertView>[]> {
+  const page = keyset("a", req);
+  const { rows } = await db.execute<Positioned<AlertView>>(sql`
+    select ${alertJson} as item, ${positionColumns("a")}
+    from (
+      select a.id from alerts a where ${alertConditions(filters)} and ${page.where} order by ${page.order} limit ${page.limit}
+    ) p
+    join alerts a on a.id = p.id
+    join events e on e.id = a.event_id
+    order by ${page.order}`);
+  return rows;
+}
+
+function alertConditions(f: AlertQuery): SQL {
   const conditions: SQL[] = [sql`true`];
   const severity = f.event__severity ?? f.severity;
   if (f.status) conditions.push(sql`a.status = ${f.status}`);
@@ -61,46 +83,9 @@ function alertConditions(f: AlertFilters): SQL {
   if (f.created_after) conditions.push(sql`a.created_at >= ${f.created_after}::timestamptz`);
   if (f.created_before) conditions.push(sql`a.created_at <= ${f.created_before}::timestamptz`);
   if (f.dedup_key !== undefined) conditions.push(sql`a.dedup_key = ${f.dedup_key}`);
-  return sql.join(conditions, sql` and `);
-}
-
-export type StatusChange =
-  | { outcome: "changed" | "unchanged"; alert: AlertView }
-  | { outcome: "terminal"; alert: AlertView }
-  | { outcome: "missing" };
-
-/**
- * Moves an alert to `status` in one conditional UPDATE whose WHERE clause holds the lifecycle
- * rule, so a resolved alert stays resolved whatever runs concurrently (PostgreSQL re-checks the
- * condition on the latest row version). The same statement returns the alert as it now is,
- * which tells a no-op, a refusal and a missing alert apart without a second query.
- */
-export async function changeAlertStatus(db: Db, id: number, status: AlertStatus): Promise<StatusChange> {
-  // A second attempt is needed only when another request changed the alert between this
-  // statement's snapshot and its update; its fresh snapshot then explains the outcome.
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const { rows } = await db.execute<{ changed: boolean; alert: AlertView }>(sql`
-      with updated as (
-        update alerts set
-          status = ${status},
-          updated_at = now(),
-          acknowledged_at = case when ${status} <> 'Open' then coalesce(acknowledged_at, now()) else acknowledged_at end,
-          resolved_at = case when ${status} = ${TERMINAL_STATUS} then now() end
-        where id = ${id} and status <> ${status} and status <> ${TERMINAL_STATUS}
-        returning *
-      ), a as (
-        select * from updated
-        union all
-        select * from alerts where id = ${id} and not exists (select 1 from updated)
-      )
-      select exists (select 1 from updated) as changed, ${alertJson} as alert
-      from a join events e on e.id = a.event_id`);
-    const [row] = rows;
-    if (!row) return { outcome: "missing" };
-    if (row.changed) return { outcome: "changed", alert: row.alert };
-    const verdict = transition(row.alert.status, status);
-    if (verdict === "unchanged") return { outcome: "unchanged", alert: row.alert };
-    if (verdict === "terminal") return { outcome: "terminal", alert: row.alert };
+  if (f.assignee === "none") conditions.push(sql`a.assignee_id is null`);
+  else if (f.assignee !== undefined) {
+    conditions.push(sql`a.assignee_id = (select id from users where username = ${f.assignee})`);
   }
-  throw new Error(`alert ${id} kept changing under concurrent updates`);
+  return sql.join(conditions, sql` and `);
 }

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { principalRef } from "../auth/principal";
 import type { Db } from "../db/client";
+import { retryOnConflict } from "../db/retry";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
 import {
@@ -43,7 +44,7 @@ export async function idempotencyClaim(c: Context<AppEnv>, body: unknown): Promi
 /** Runs the ingest; a concurrent duplicate that lost the race reads the winner's response. */
 export async function ingestOnce(db: Db, request: IngestRequest): Promise<IngestResult> {
   try {
-    return await ingest(db, request);
+    return await retryOnConflict(() => ingest(db, request));
   } catch (error) {
     const claim = request.idempotency;
     if (!claim || !isIdempotencyConflict(error)) throw error;

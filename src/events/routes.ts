@@ -1,17 +1,25 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { authenticate, authorize } from "../auth/middleware";
 import { database } from "../db/database";
-import type { AppEnv } from "../env";
+import { type AppEnv, getConfig } from "../env";
+import { cursorPage, cursorRequest } from "../http/cursor";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
-import { jsonRequestBody, jsonResponse, routeResponses } from "../http/openapi";
+import { headerRefs, jsonRequestBody, jsonResponse, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
 import { batchBody, batchFingerprint, MAX_BATCH_ITEMS, validateBatch } from "./batch";
 import { IDEMPOTENCY_HEADER, idempotencyClaim, ingestOnce, markReplay, RETENTION_HOURS } from "./idempotency";
 import type { BatchResult, EventView } from "./schemas";
-import { BatchResultSchema, EventCreateSchema, EventFiltersSchema, EventPageSchema, EventSchema } from "./schemas";
-import { findEvent, listEvents } from "./store";
+import {
+  BatchResultSchema,
+  EventCreateSchema,
+  EventCursorPageSchema,
+  EventFiltersSchema,
+  EventPageSchema,
+  EventSchema,
+} from "./schemas";
+import { findEvent, listEvents, listEventsByCursor } from "./store";
 
 const tags = ["Events"];
 const security = [{ bearerAuth: [] }];
@@ -111,12 +119,20 @@ const listRoute = createRoute({
   security,
   summary: "List events, newest first",
   description:
-    "Admin only. Page-number pagination as DRF's; a page past the end is 404. Unknown query parameters are " +
-    "ignored. Throttled per principal (scope `read`).",
+    "Admin only. Page-number pagination as DRF's (a page past the end is 404), or with `cursor` keyset pagination " +
+    "without a count. Unknown query parameters are ignored. Throttled per principal (scope `read`).",
   middleware: [authenticate(), authorize("events:read")] as const,
   request: { query: EventFiltersSchema },
   responses: routeResponses(
-    { 200: jsonResponse("A page of events", EventPageSchema) },
+    {
+      200: jsonResponse(
+        "A page of events (by number, or by cursor)",
+        z.union([EventPageSchema, EventCursorPageSchema]),
+        {
+          headers: headerRefs("Link"),
+        },
+      ),
+    },
     { problems: [400, 401, 403, 404, 503], throttle: "read" },
   ),
 });
@@ -186,6 +202,14 @@ export function registerEvents(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(listRoute, async (c) => {
     const query = c.req.valid("query");
+    const secret = getConfig(c.env).JWT_SECRET;
+    const cursor = await cursorRequest(secret, c.req.url, query);
+    if (cursor) {
+      const rows = await listEventsByCursor(database(c.env), query, cursor);
+      const { body, link } = await cursorPage(secret, c.req.url, cursor, rows);
+      if (link) c.header("Link", link);
+      return c.json(body, 200);
+    }
     const page = pageRequest(query);
     const { count, results } = await listEvents(database(c.env), query, page);
     return c.json(paginate(c.req.url, page, count, results), 200);

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ALERT_STATUSES, PRINCIPAL_TYPES, SEVERITIES } from "../db/schema";
+import { cursorPageSchema, cursorQuery } from "../http/cursor";
 import { jsonObject } from "../http/json-value";
 import { pageQuery, pageSchema } from "../http/pagination";
 import { countNumber, idNumber } from "../http/params";
@@ -119,11 +120,13 @@ export const EventFiltersSchema = z.object({
   event_type: optionalText(MAX_EVENT_TYPE).openapi({ description: "Exact match" }),
   created_after: timestamp({ about: "Ingested at or after (inclusive)" }).optional(),
   created_before: timestamp({ about: "Ingested at or before (inclusive)" }).optional(),
+  ...cursorQuery,
 });
 
 export type EventFilters = z.output<typeof EventFiltersSchema>;
 
 export const EventPageSchema = pageSchema(EventSchema, "EventPage");
+export const EventCursorPageSchema = cursorPageSchema(EventSchema, "EventCursorPage");
 
 const batchIndex = countNumber.max(999).openapi({ description: "The item's position in the batch, from 0" });
 

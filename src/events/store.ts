@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { isoUtc } from "../db/sql";
+import { type CursorRequest, keyset, type Positioned, positionColumns } from "../http/cursor";
 import type { PageRequest } from "../http/pagination";
 import type { EventFilters, EventView } from "./schemas";
 
@@ -50,6 +51,24 @@ export async function listEvents(
     order by p.created_at desc, p.id desc`);
   // No rows: an empty list on page 1, or a page past the end (a 404 whatever the count).
   return { count: Number(rows[0]?.total ?? 0), results: rows.map((r) => r.event) };
+}
+
+/** One cursor page (see http/cursor.ts): no count, the keyset on the newest-first indexes. */
+export async function listEventsByCursor(
+  db: Db,
+  filters: EventFilters,
+  req: CursorRequest,
+): Promise<Positioned<EventView>[]> {
+  const page = keyset("e", req);
+  const { rows } = await db.execute<Positioned<EventView>>(sql`
+    select ${eventJson} as item, ${positionColumns("e")}
+    from (
+      select e.id from events e where ${eventConditions(filters)} and ${page.where} order by ${page.order} limit ${page.limit}
+    ) p
+    join events e on e.id = p.id
+    left join alerts a on a.id = e.alert_id
+    order by ${page.order}`);
+  return rows;
 }
 
 function eventConditions(f: EventFilters): SQL {

@@ -10,6 +10,7 @@ const TAGS = [
   { name: "Authentication", description: "Log in, rotate and revoke tokens; who am I." },
   { name: "Events", description: "What sensors saw. Append-only; High and Critical events raise alerts." },
   { name: "Alerts", description: "Raised by High and Critical events; triaged by analysts, moved on by admins." },
+  { name: "Triage", description: "Assignment, notes, history, bulk actions and figures: how a SOC works its queue." },
   {
     name: "API keys",
     description: "Machine credentials for sensors: scoped, throttled on their own, revocable at once.",

@@ -76,6 +76,21 @@ export const RESPONSE_HEADERS = {
     required: true,
     schema: { type: "string", pattern: "^[A-Z]+(, [A-Z]+)*$", maxLength: 64 },
   },
+  ETag: {
+    description:
+      'The alert\'s version (`"v<n>"`): send it back in `If-Match` (412 when stale) or `If-None-Match` (304)',
+    required: true,
+    schema: { type: "string", pattern: '^"v[1-9][0-9]*"$', maxLength: 16 },
+  },
+  Link: {
+    description:
+      'RFC 8288 links of a cursor page: `<url>; rel="next"`, `<url>; rel="prev"` (absent when neither exists)',
+    schema: { type: "string", maxLength: 40_000 },
+  },
+  "Idempotent-Replayed": {
+    description: "`true` when this is the stored first response to the request's `Idempotency-Key`",
+    schema: { type: "string", pattern: "^true$", maxLength: 4 },
+  },
   Location: {
     description: "The path of the resource just created",
     required: true,
@@ -173,17 +188,26 @@ export function routeResponses<const S extends Record<number, ResponseConfig>>(
   const statuses = new Set<ProblemStatus>(throttle ? [...options.problems, 429] : options.problems);
   const withHeaders: Record<string, ResponseConfig> = problems(statuses, throttled);
   for (const [status, response] of Object.entries<ResponseConfig>(success)) {
-    withHeaders[status] = { ...response, headers: headersFor(Number(status), throttled(Number(status))) };
+    const own = response.headers ?? {};
+    withHeaders[status] = {
+      ...response,
+      headers: { ...headersFor(Number(status), throttled(Number(status))), ...own },
+    };
   }
   // The spread keeps the success responses' own types, which type the route's handler.
   return { ...success, ...withHeaders };
+}
+
+/** References to standard headers, for a success response that carries more than the usual ones. */
+export function headerRefs(...names: HeaderName[]) {
+  return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
 }
 
 /** A success response with a JSON body. */
 export function jsonResponse<T extends z.ZodType>(
   description: string,
   schema: T,
-  extra: Pick<ResponseConfig, "links"> = {},
+  extra: Pick<ResponseConfig, "links" | "headers"> = {},
 ) {
   return { description, content: { [JSON_MEDIA_TYPE]: { schema } }, ...extra };
 }

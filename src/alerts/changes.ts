@@ -1,0 +1,112 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import type { AlertStatus } from "../db/schema";
+import { assigneeLookup } from "./assignee";
+import { type Actor, actorValues, recordHistory } from "./history";
+import { breaksLifecycle, lifecycleStamps } from "./lifecycle";
+import type { AlertView } from "./schemas";
+import { alertJson } from "./store";
+
+/** What a PATCH or a bulk action asks: a status, an assignee (null: unassign), or both. */
+export type AlertChange = { status?: AlertStatus; assignee?: string | null };
+
+export type ChangeResult =
+  | { id: number; outcome: "missing" }
+  /** changed: something moved; unchanged: a no-op; terminal: refused by the lifecycle rule;
+   * stale: refused because If-Match named another version. Only `changed` wrote anything. */
+  | { id: number; outcome: "changed" | "unchanged" | "terminal" | "stale"; alert: AlertView; version: number };
+
+export type ChangeOutcome =
+  | { outcome: "unknown_assignee" }
+  | { outcome: "applied"; results: ChangeResult[]; historyIds: number[] };
+
+type Row = {
+  id: string;
+  verdict: Exclude<ChangeResult["outcome"], "missing"> | null;
+  version: number | null;
+  alert: AlertView | null;
+  unknown_assignee: boolean;
+  history: number[] | null;
+};
+
+/**
+ * Applies one change to alerts `ids` (one for PATCH, up to 1,000 for bulk) in ONE statement, with
+ * a verdict per alert in the order given. The rows are locked first (in id order, so concurrent
+ * bulk actions cannot deadlock each other), which gives each verdict the alert's latest committed
+ * state: the lifecycle rule (lifecycle.ts), the assignee rule (assignee.ts) and If-Match
+ * (`expectedVersion`) are judged on what will actually be updated. Changed alerts get a new
+ * version (their ETag) and one history row per field that moved, in the same statement; no-ops
+ * and refusals write nothing.
+ */
+export async function changeAlerts(
+  db: Db,
+  ids: number[],
+  change: AlertChange,
+  actor: Actor,
+  expectedVersion: number | null = null,
+): Promise<ChangeOutcome> {
+  const status = change.status ?? null;
+  const setsAssignee = change.assignee !== undefined;
+  const requested = sql`${status}::alert_status`;
+  const { rows } = await db.execute<Row>(sql`
+    with target as (
+      select id, ord from unnest(${`{${ids.join(",")}}`}::bigint[]) with ordinality as t(id, ord)
+    ), assignee as (
+      ${assigneeLookup(change.assignee ?? null)}
+    ), rules as (
+      select ${setsAssignee} and ${change.assignee ?? null}::text is not null
+             and not exists (select 1 from assignee) as unknown_assignee
+    ), locked as (
+      select a.* from alerts a where a.id in (select id from target) order by a.id for update
+    ), verdict as (
+      select l.id,
+        case
+          when ${expectedVersion}::int is not null and l.version <> ${expectedVersion}::int then 'stale'
+          when ${breaksLifecycle(sql`l.status`, requested)} then 'terminal'
+          when (${requested} is not null and l.status <> ${requested})
+            or (${setsAssignee} and l.assignee_id is distinct from (select id from assignee)) then 'changed'
+          else 'unchanged'
+        end as verdict
+      from locked l
+    ), updated as (
+      update alerts a set
+        status = coalesce(${requested}, a.status),
+        assignee_id = case when ${setsAssignee} then (select id from assignee) else a.assignee_id end,
+        ${lifecycleStamps(sql`a`, requested)},
+        updated_at = now(),
+        version = a.version + 1
+      from verdict v
+      where a.id = v.id and v.verdict = 'changed' and not (select unknown_assignee from rules)
+      returning a.*
+    ), history as (
+      ${recordHistory(sql`
+        select u.id, ${actorValues(actor)}, 'status_changed'::history_action, l.status::text, u.status::text
+        from updated u join locked l on l.id = u.id where u.status <> l.status
+        union all
+        select u.id, ${actorValues(actor)}, 'assigned'::history_action,
+               (select username from users where id = l.assignee_id), (select username from users where id = u.assignee_id)
+        from updated u join locked l on l.id = u.id where u.assignee_id is distinct from l.assignee_id`)}
+    ), a as (
+      select * from updated
+      union all
+      select * from locked where id not in (select id from updated)
+    )
+    select t.id, v.verdict, a.version, case when a.id is null then null else ${alertJson} end as alert,
+           (select unknown_assignee from rules) as unknown_assignee,
+           (select json_agg(id order by id) from history) as history
+    from target t
+    left join verdict v on v.id = t.id
+    left join a on a.id = t.id
+    left join events e on e.id = a.event_id
+    order by t.ord`);
+  if (rows[0]?.unknown_assignee) return { outcome: "unknown_assignee" };
+  return {
+    outcome: "applied",
+    historyIds: rows[0]?.history ?? [],
+    results: rows.map((row): ChangeResult => {
+      const id = Number(row.id);
+      if (!row.verdict || !row.alert || row.version === null) return { id, outcome: "missing" };
+      return { id, outcome: row.verdict, alert: row.alert, version: Number(row.version) };
+    }),
+  };
+}

@@ -1,0 +1,95 @@
+import { sql } from "drizzle-orm";
+import type { Principal } from "../auth/principal";
+import type { Db } from "../db/client";
+import { isoUtc } from "../db/sql";
+import type { EventView } from "../events/schemas";
+import { eventJson } from "../events/store";
+import type { PageRequest } from "../http/pagination";
+import { actorOf, actorValues, recordHistory } from "./history";
+
+/**
+ * What happened to an alert: its events, notes and history. Each read is one statement that also
+ * says whether the alert exists (an unknown alert is 404, not an empty list).
+ */
+export type NoteView = { id: number; alert_id: number; author: string; body: string; created_at: string };
+export type HistoryView = {
+  id: number;
+  at: string;
+  actor: { type: string; name: string };
+  action: string;
+  from: string | null;
+  to: string | null;
+};
+
+type Page<T> = { exists: boolean; count: number; results: T[] };
+type PageRow<T> = { exists: boolean; total: string; item: T | null };
+
+function toPage<T>(rows: PageRow<T>[]): Page<T> {
+  const first = rows[0];
+  return {
+    exists: first?.exists ?? false,
+    count: Number(first?.total ?? 0),
+    results: rows.flatMap((r) => (r.item ? [r.item] : [])),
+  };
+}
+
+const noteJson = sql`json_build_object(
+  'id', n.id, 'alert_id', n.alert_id, 'author', (select username from users where id = n.author_id),
+  'body', n.body, 'created_at', ${isoUtc(sql`n.created_at`)})`;
+
+/** Adds a note and its `note_added` history row in one statement; null when there is no such alert. */
+export async function addNote(db: Db, alertId: number, author: Principal, body: string): Promise<NoteView | null> {
+  const { rows } = await db.execute<{ note: NoteView }>(sql`
+    with target as (select id from alerts where id = ${alertId}),
+    n as (
+      insert into alert_notes (alert_id, author_id, body) select id, ${author.id}, ${body} from target returning *
+    ), history as (
+      ${recordHistory(sql`select alert_id, ${actorValues(actorOf(author))}, 'note_added'::history_action, null, id::text from n`)}
+    )
+    select ${noteJson} as note from n`);
+  return rows[0]?.note ?? null;
+}
+
+/** The alert's notes, oldest first. */
+export async function listNotes(db: Db, alertId: number, page: PageRequest): Promise<Page<NoteView>> {
+  const { rows } = await db.execute<PageRow<NoteView>>(sql`
+    select exists (select 1 from alerts where id = ${alertId}) as exists,
+           (select count(*) from alert_notes where alert_id = ${alertId}) as total, p.item
+    from (select 1) one left join (
+      select ${noteJson} as item, n.id from alert_notes n where n.alert_id = ${alertId}
+      order by n.id limit ${page.limit} offset ${page.offset}
+    ) p on true
+    order by p.id`);
+  return toPage(rows);
+}
+
+/** The alert's history, oldest first. */
+export async function listHistory(db: Db, alertId: number, page: PageRequest): Promise<Page<HistoryView>> {
+  const { rows } = await db.execute<PageRow<HistoryView>>(sql`
+    select exists (select 1 from alerts where id = ${alertId}) as exists,
+           (select count(*) from alert_history where alert_id = ${alertId}) as total, p.item
+    from (select 1) one left join (
+      select json_build_object(
+        'id', h.id, 'at', ${isoUtc(sql`h.at`)}, 'actor', json_build_object('type', h.actor_type, 'name', h.actor_name),
+        'action', h.action, 'from', h.from_value, 'to', h.to_value) as item, h.id
+      from alert_history h where h.alert_id = ${alertId}
+      order by h.id limit ${page.limit} offset ${page.offset}
+    ) p on true
+    order by p.id`);
+  return toPage(rows);
+}
+
+/** The events grouped into the alert (the one that opened it included), newest first. */
+export async function listAlertEvents(db: Db, alertId: number, page: PageRequest): Promise<Page<EventView>> {
+  const { rows } = await db.execute<PageRow<EventView>>(sql`
+    select exists (select 1 from alerts where id = ${alertId}) as exists,
+           (select count(*) from events where alert_id = ${alertId}) as total, p.item
+    from (select 1) one left join (
+      select ${eventJson} as item, e.created_at, e.id
+      from events e join alerts a on a.id = e.alert_id
+      where e.alert_id = ${alertId}
+      order by e.created_at desc, e.id desc limit ${page.limit} offset ${page.offset}
+    ) p on true
+    order by p.created_at desc, p.id desc`);
+  return toPage(rows);
+}
