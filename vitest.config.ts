@@ -21,6 +21,9 @@ export default defineConfig({
                 DEAD_DATABASE_URL: inject("deadDatabaseUrl"),
                 JWT_SECRET: inject("jwtSecret"),
                 SERVER_TIMING: "on",
+                WEBHOOK_ENCRYPTION_KEY: inject("webhookKey"),
+                // Retries in seconds, so the tests of the retry schedule run in seconds too.
+                WEBHOOK_RETRY_SECONDS: "1,1,1",
                 // Generous, so feature tests never trip over each other's budgets; the throttling
                 // tests pass their own small limits in a modified env.
                 RATE_LIMIT_INGEST: "100000/60s",

@@ -64,6 +64,10 @@ async function main() {
     DATABASE_URL: () => `postgresql://vigil:vigil@127.0.0.1:${ENDPOINT_PORT}/vigil`,
     DEMO_ADMIN_PASSWORD: secret,
     DEMO_ANALYST_PASSWORD: secret,
+    WEBHOOK_ENCRYPTION_KEY: () => randomBytes(32).toString("base64"),
+    // Local only: lets webhooks target a receiver on this machine (http://127.0.0.1:...).
+    // Production keeps the default, "off" (https to public hosts only).
+    WEBHOOK_ALLOW_INSECURE: () => "on",
   });
   if (added.length) log(`.dev.vars: added ${added.join(", ")}`);
   const vars = readDevVars(DEV_VARS);
@@ -95,16 +99,29 @@ async function main() {
       "127.0.0.1",
       "--port",
       String(API_PORT),
+      // Miniflare fires no Cron Triggers by itself: expose /__scheduled and tick it below.
+      "--test-scheduled",
       ...process.argv.slice(2),
     ],
     { cwd: root, stdio: "inherit", env: wranglerEnv(root) },
   );
+  tickCron();
   wrangler.once("exit", (code) => {
     if (!stopping) {
       log(`wrangler exited (${code ?? "signal"})`);
       void shutdown(code ?? 1);
     }
   });
+}
+
+/** Runs the Worker's scheduled handler every minute, as the Cron Trigger does in production. */
+function tickCron() {
+  const timer = setInterval(() => {
+    fetch(`http://127.0.0.1:${API_PORT}/__scheduled?cron=*+*+*+*+*`).catch(() => {
+      // wrangler still starting, or stopping
+    });
+  }, 60_000);
+  stops.push(async () => clearInterval(timer));
 }
 
 async function ensureDemoUsers(databaseUrl: string, vars: Map<string, string>) {

@@ -17,6 +17,8 @@ import { serverTiming } from "./http/server-timing";
 import { validationHook } from "./http/validation";
 import { registerInternal } from "./internal/routes";
 import { registerKeys } from "./keys/routes";
+import { registerStream } from "./push/stream-routes";
+import { registerWebhooks } from "./webhooks/routes";
 
 /**
  * Routes are declared in the canonical form, with a trailing slash (`/api/events/`); a request
@@ -40,9 +42,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerHealth(app);
   registerAuth(app);
   registerEvents(app);
+  registerStream(app);
   registerTriage(app);
   registerAlerts(app);
   registerKeys(app);
+  registerWebhooks(app);
   registerInternal(app);
 
   registerComponents(app);

@@ -4,6 +4,8 @@ import type { BatchItem } from "./events/batch";
 import type { PrincipalGuard } from "./guard/durable-object";
 import type { Credential } from "./guard/protocol";
 import { parseRateLimit, type RateLimitRule } from "./limiter/rule";
+import type { StreamHub } from "./push/stream-hub";
+import type { DeadLetter, DeliveryMessage } from "./webhooks/queue";
 
 /** Worker bindings as declared in wrangler.toml (vars), secrets and `.dev.vars`. */
 export type Bindings = {
@@ -24,7 +26,13 @@ export type Bindings = {
   SERVER_TIMING: string;
   /** Optional; the origin clients reach the API at (see publicUrl()). */
   PUBLIC_BASE_URL?: string;
+  WEBHOOK_RETRY_SECONDS: string;
+  WEBHOOK_ALLOW_INSECURE: string;
+  WEBHOOK_ENCRYPTION_KEY: string;
   GUARD: DurableObjectNamespace<PrincipalGuard>;
+  STREAM_HUB: DurableObjectNamespace<StreamHub>;
+  WEBHOOK_QUEUE: Queue<DeliveryMessage>;
+  WEBHOOK_DLQ: Queue<DeadLetter>;
 };
 
 const positiveInt = (name: string) =>
@@ -84,6 +92,24 @@ const configSchema = z.object({
     .regex(/^(10|[0-9])$/, "REFRESH_GRACE_SECONDS must be a whole number of seconds from 0 to 10")
     .transform(Number),
   MAX_BATCH_BODY_BYTES: positiveInt("MAX_BATCH_BODY_BYTES"),
+  WEBHOOK_RETRY_SECONDS: z
+    .string({ error: "WEBHOOK_RETRY_SECONDS is required" })
+    .regex(
+      /^[1-9]\d{0,4}(,[1-9]\d{0,4}){0,19}$/,
+      'WEBHOOK_RETRY_SECONDS must be 1 to 20 comma-separated delays in seconds, e.g. "30,120,600"',
+    )
+    .transform((v) => v.split(",").map(Number))
+    .refine((delays) => delays.every((d) => d <= 43_200), "WEBHOOK_RETRY_SECONDS: a delay is at most 43200 (12 h)"),
+  WEBHOOK_ALLOW_INSECURE: z
+    .enum(["on", "off"], { error: 'WEBHOOK_ALLOW_INSECURE must be "on" or "off"' })
+    .default("off")
+    .transform((v) => v === "on"),
+  WEBHOOK_ENCRYPTION_KEY: z
+    .string({ error: "WEBHOOK_ENCRYPTION_KEY is required (wrangler secret put WEBHOOK_ENCRYPTION_KEY)" })
+    .regex(
+      /^[A-Za-z0-9+/]{43}=$/,
+      "WEBHOOK_ENCRYPTION_KEY must be 32 random bytes in base64 (openssl rand -base64 32)",
+    ),
   SERVER_TIMING: z.enum(["on", "off"], { error: 'SERVER_TIMING must be "on" or "off"' }).default("off"),
   PUBLIC_BASE_URL: publicBaseUrl,
 });
@@ -118,6 +144,8 @@ export type Variables = {
   principal: Principal;
   /** Set by batchBody(): the batch's items as sent. */
   batch: BatchItem[];
+  /** Set when the stream is opened with a ticket: spent by the hub, once. */
+  streamTicket?: { id: string; expiresAt: number };
 };
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables };

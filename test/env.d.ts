@@ -4,7 +4,7 @@ declare global {
   namespace Cloudflare {
     interface GlobalProps {
       mainModule: typeof import("../src/index");
-      durableNamespaces: "PrincipalGuard";
+      durableNamespaces: "PrincipalGuard" | "StreamHub";
     }
     interface Env extends Bindings {
       /** Test-only: a loopback URL where no database listens. */

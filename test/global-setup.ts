@@ -11,6 +11,7 @@ declare module "vitest" {
     databaseUrl: string;
     deadDatabaseUrl: string;
     jwtSecret: string;
+    webhookKey: string;
   }
 }
 
@@ -37,6 +38,7 @@ export default async function setup(project: TestProject) {
   // A loopback port where nothing listens: what the Worker sees when the database is down.
   project.provide("deadDatabaseUrl", `postgresql://vigil:vigil@127.0.0.1:${await freePort()}/vigil`);
   project.provide("jwtSecret", crypto.randomUUID() + crypto.randomUUID());
+  project.provide("webhookKey", btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))));
 
   return async () => {
     await endpoint.close();

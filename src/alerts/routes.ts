@@ -10,6 +10,7 @@ import { jsonBody } from "../http/json-body";
 import { headerRefs, jsonResponse, patchRequestBody, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
+import { publish } from "../push/publisher";
 import { UNKNOWN_ASSIGNEE } from "./assignee";
 import { changeAlerts } from "./changes";
 import { actorOf } from "./history";
@@ -165,6 +166,7 @@ export function registerAlerts(app: OpenAPIHono<AppEnv>): void {
         errors: { assignee: [UNKNOWN_ASSIGNEE] },
       });
     }
+    publish(c, outcome.historyIds);
     const [result] = outcome.results;
     if (!result || result.outcome === "missing") throw new ApiError("NOT_FOUND", "No alert with this id.");
     c.header("ETag", etagOf(result.version));

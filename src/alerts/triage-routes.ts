@@ -9,6 +9,7 @@ import { jsonBody } from "../http/json-body";
 import { jsonRequestBody, jsonResponse, routeResponses } from "../http/openapi";
 import { pageQuery, pageRequest, pageSchema, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
+import { publish } from "../push/publisher";
 import { UNKNOWN_ASSIGNEE } from "./assignee";
 import { changeAlerts } from "./changes";
 import { actorOf } from "./history";
@@ -156,6 +157,7 @@ export function registerTriage(app: OpenAPIHono<AppEnv>): void {
         errors: { assignee: [UNKNOWN_ASSIGNEE] },
       });
     }
+    publish(c, outcome.historyIds);
     const results = outcome.results.map((r) => {
       if (r.outcome === "missing") return { id: r.id, status: 404 as const, detail: "No alert with this id." };
       if (r.outcome === "terminal") {

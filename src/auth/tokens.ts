@@ -22,8 +22,11 @@ export type TokenConfig = {
 /** How far a token's `iat` may be ahead of our clock (clock skew between issuers). */
 export const CLOCK_SKEW_SECONDS = 30;
 
-/** `service`: short-lived tokens the command-line tools present to the internal routes. */
-export type TokenType = "access" | "refresh" | "service";
+/**
+ * `service`: short-lived tokens the command-line tools present to the internal routes.
+ * `stream`: single-use tickets for the WebSocket stream (browsers cannot send headers there).
+ */
+export type TokenType = "access" | "refresh" | "service" | "stream";
 
 /** What the user's Durable Object needs to tell whether an access token was revoked. */
 export type AccessClaims = {
@@ -32,6 +35,8 @@ export type AccessClaims = {
   session: string;
   /** The user's token generation at issue; raising it voids every older token. */
   generation: number;
+  /** When it expires (epoch ms); set when read from a token. */
+  expiresAt?: number;
 };
 
 /** A refresh token's claims, stored beside its hash so the token can be signed again identically. */
@@ -165,6 +170,7 @@ export async function verifyAccessToken(config: TokenConfig, token: string): Pro
     principal: { type: "user", id: userIdOf(payload.sub), name: username, role: role as Role },
     session: sid,
     generation: gen as number,
+    expiresAt: (payload.exp as number) * 1000,
   };
 }
 
@@ -186,4 +192,62 @@ export async function verifyRefreshToken(config: TokenConfig, token: string): Pr
 export async function verifyServiceToken(config: TokenConfig, token: string): Promise<string> {
   const payload = await verify(config, token, "service", 60);
   return payload.sub ?? "";
+}
+
+/** How long a stream ticket is good for (contract section 13). */
+export const STREAM_TICKET_SECONDS = 60;
+
+/** What a stream ticket stands for: a user's access-token claims, or an API key by its hash. */
+export type TicketCredential = { type: "user"; claims: AccessClaims } | { type: "key"; hash: string };
+
+export function signStreamTicket(config: TokenConfig, credential: TicketCredential): Promise<string> {
+  const iat = nowSeconds();
+  const times = { iat, exp: iat + STREAM_TICKET_SECONDS, jti: crypto.randomUUID() };
+  if (credential.type === "key") return sign(config, { token_type: "stream", kh: credential.hash }, "key", times);
+  const { principal, session, generation, expiresAt } = credential.claims;
+  return sign(
+    config,
+    {
+      token_type: "stream",
+      username: principal.name,
+      role: principal.role,
+      sid: session,
+      gen: generation,
+      cexp: expiresAt,
+    },
+    String(principal.id),
+    times,
+  );
+}
+
+export type StreamTicket = { credential: TicketCredential; id: string; expiresAt: number };
+
+export async function verifyStreamTicket(config: TokenConfig, token: string): Promise<StreamTicket> {
+  const payload = await verify(config, token, "stream", STREAM_TICKET_SECONDS);
+  const ticket = { id: payload.jti ?? "", expiresAt: (payload.exp as number) * 1000 };
+  if (payload.sub === "key") {
+    if (typeof payload.kh !== "string") throw new InvalidTokenError("Ticket is invalid.");
+    return { ...ticket, credential: { type: "key", hash: payload.kh } };
+  }
+  const { username, role, sid, gen, cexp } = payload;
+  if (
+    typeof username !== "string" ||
+    !ROLES.includes(role as Role) ||
+    typeof sid !== "string" ||
+    !Number.isSafeInteger(gen)
+  ) {
+    throw new InvalidTokenError("Ticket is invalid.");
+  }
+  return {
+    ...ticket,
+    credential: {
+      type: "user",
+      claims: {
+        principal: { type: "user", id: userIdOf(payload.sub), name: username, role: role as Role },
+        session: sid,
+        generation: gen as number,
+        expiresAt: typeof cexp === "number" ? cexp : undefined,
+      },
+    },
+  };
 }

@@ -30,6 +30,10 @@ export const PRINCIPAL_TYPES = ["user", "key"] as const;
 /** Who changed an alert: a principal, or the system itself (grouping). */
 export const ACTOR_TYPES = ["user", "key", "system"] as const;
 export const HISTORY_ACTIONS = ["created", "status_changed", "assigned", "event_grouped", "note_added"] as const;
+/** What a webhook can subscribe to; `ping` is what POST /api/webhooks/{id}/test/ sends. */
+export const WEBHOOK_EVENTS = ["alert.created", "alert.updated"] as const;
+export const DELIVERY_EVENT_TYPES = [...WEBHOOK_EVENTS, "ping"] as const;
+export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
 
 export type Role = (typeof ROLES)[number];
 export type Severity = (typeof SEVERITIES)[number];
@@ -38,6 +42,9 @@ export type KeyScope = (typeof KEY_SCOPES)[number];
 export type PrincipalType = (typeof PRINCIPAL_TYPES)[number];
 export type ActorType = (typeof ACTOR_TYPES)[number];
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export type DeliveryEventType = (typeof DELIVERY_EVENT_TYPES)[number];
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const roleEnum = pgEnum("user_role", ROLES);
 export const severityEnum = pgEnum("severity", SEVERITIES);
@@ -46,6 +53,8 @@ export const keyScopeEnum = pgEnum("key_scope", KEY_SCOPES);
 export const principalTypeEnum = pgEnum("principal_type", PRINCIPAL_TYPES);
 export const actorTypeEnum = pgEnum("actor_type", ACTOR_TYPES);
 export const historyActionEnum = pgEnum("history_action", HISTORY_ACTIONS);
+export const deliveryEventTypeEnum = pgEnum("delivery_event_type", DELIVERY_EVENT_TYPES);
+export const deliveryStatusEnum = pgEnum("delivery_status", DELIVERY_STATUSES);
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow(),
@@ -258,4 +267,54 @@ export const alertNotes = pgTable(
     ...timestamps,
   },
   (t) => [index("alert_notes_alert_idx").on(t.alertId, t.id)],
+);
+
+/**
+ * Where alert changes are POSTed. The signing secret is stored encrypted (AES-GCM under
+ * WEBHOOK_ENCRYPTION_KEY): it must be read back to sign, so it cannot be a hash.
+ */
+export const webhooks = pgTable(
+  "webhooks",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    url: varchar("url", { length: 2048 }).notNull(),
+    events: deliveryEventTypeEnum("events").array().notNull(),
+    minSeverity: severityEnum("min_severity"),
+    description: varchar("description", { length: 500 }).notNull().default(""),
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    ...timestamps,
+  },
+  (t) => [
+    index("webhooks_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    check("webhooks_events_not_empty", sql`cardinality(${t.events}) > 0`),
+  ],
+);
+
+/**
+ * One notification for one webhook, kept as sent (the payload is fixed at creation, so every
+ * retry carries the same `webhook-id` and body). Written by the publisher's statement; attempted
+ * through the queue; `pending` ones never attempted are re-enqueued by the scheduled sweep.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    webhookId: integer("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    eventType: deliveryEventTypeEnum("event_type").notNull(),
+    alertId: bigint("alert_id", { mode: "number" }).references(() => alerts.id, { onDelete: "cascade" }),
+    payload: json("payload").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    status: deliveryStatusEnum("status").notNull().default("pending"),
+    lastStatusCode: integer("last_status_code"),
+    lastError: varchar("last_error", { length: 500 }),
+    ...timestamps,
+    deliveredAt: timestamp("delivered_at", { withTimezone: true, mode: "date", precision: 6 }),
+  },
+  (t) => [
+    index("webhook_deliveries_webhook_created_idx").on(t.webhookId, t.createdAt.desc(), t.id.desc()),
+    index("webhook_deliveries_unattempted_idx").on(t.createdAt).where(sql`status = 'pending' and attempts = 0`),
+  ],
 );

@@ -181,3 +181,10 @@ export async function findIdempotentResponse(
   const row = rows[0];
   return row ? { status: Number(row.status), body: row.body, requestHash: row.request_hash } : null;
 }
+
+/** Forgets Idempotency-Key records older than the retention (the scheduled handler runs it). */
+export async function purgeIdempotencyKeys(db: Db, retentionHours: number): Promise<number> {
+  const { rows } = await db.execute(sql`
+    delete from idempotency_keys where created_at < now() - make_interval(hours => ${retentionHours}) returning 1`);
+  return rows.length;
+}

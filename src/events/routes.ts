@@ -8,6 +8,7 @@ import { jsonBody } from "../http/json-body";
 import { headerRefs, jsonRequestBody, jsonResponse, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
+import { publish } from "../push/publisher";
 import { batchBody, batchFingerprint, MAX_BATCH_ITEMS, validateBatch } from "./batch";
 import { IDEMPOTENCY_HEADER, idempotencyClaim, ingestOnce, markReplay, RETENTION_HOURS } from "./idempotency";
 import type { BatchResult, EventView } from "./schemas";
@@ -166,6 +167,7 @@ export function registerEvents(app: OpenAPIHono<AppEnv>): void {
       sender: c.get("principal"),
       idempotency: claim,
     });
+    if (result.outcome === "stored") publish(c, result.historyIds);
     markReplay(c, result, claim);
     const event = result.body as EventView;
     c.header("Location", `/api/events/${event.id}/`);
@@ -195,6 +197,7 @@ export function registerEvents(app: OpenAPIHono<AppEnv>): void {
         sender: c.get("principal"),
         idempotency: claim,
       });
+      if (result.outcome === "stored") publish(c, result.historyIds);
       markReplay(c, result, claim);
       return c.json(result.body as BatchResult, 200);
     },

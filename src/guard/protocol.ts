@@ -9,7 +9,7 @@ import type { RateLimitRule } from "../limiter/rule";
  * Object knows).
  */
 export type Credential =
-  | { type: "user"; principal: UserPrincipal; session: string; generation: number }
+  | { type: "user"; principal: UserPrincipal; session: string; generation: number; expiresAt?: number }
   | { type: "key"; hash: string };
 
 export type AdmitRequest = {

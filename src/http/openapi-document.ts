@@ -10,6 +10,11 @@ const TAGS = [
   { name: "Authentication", description: "Log in, rotate and revoke tokens; who am I." },
   { name: "Events", description: "What sensors saw. Append-only; High and Critical events raise alerts." },
   { name: "Alerts", description: "Raised by High and Critical events; triaged by analysts, moved on by admins." },
+  { name: "Push", description: "The live alert stream (WebSocket) and its tickets." },
+  {
+    name: "Webhooks",
+    description: "Signed deliveries of alert changes to other systems, through a queue, with retries.",
+  },
   { name: "Triage", description: "Assignment, notes, history, bulk actions and figures: how a SOC works its queue." },
   {
     name: "API keys",

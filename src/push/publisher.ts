@@ -1,0 +1,45 @@
+import type { Context } from "hono";
+import { database } from "../db/database";
+import type { AppEnv, Bindings } from "../env";
+import { enqueueDeliveries } from "../webhooks/queue";
+import { type Claimed, claimChanges, justWritten } from "./store";
+import { streamHub } from "./stub";
+
+/**
+ * The one place alert changes fan out. Every statement that changes an alert writes its history
+ * rows (the outbox); the route hands their ids here, and this runs after the response
+ * (`waitUntil`): one statement claims them and writes the webhook deliveries (push/store.ts),
+ * then the notices go to the stream and the deliveries to the queue. No route talks to the
+ * stream or the queue itself.
+ */
+export function publish(c: Context<AppEnv>, historyIds: number[]): void {
+  if (historyIds.length === 0) return;
+  c.executionCtx.waitUntil(
+    publishChanges(c.env, historyIds).catch((error: unknown) => {
+      // The sweep will publish what this could not (the rows stay unpublished, or the
+      // deliveries unattempted).
+      console.warn(
+        JSON.stringify({
+          level: "warn",
+          requestId: c.get("requestId"),
+          msg: "publishing deferred to the sweep",
+          error: String(error),
+        }),
+      );
+    }),
+  );
+}
+
+export async function publishChanges(env: Bindings, historyIds: number[]): Promise<Claimed> {
+  const claimed = await claimChanges(database(env), justWritten(historyIds));
+  await fanOut(env, claimed);
+  return claimed;
+}
+
+/** Hands claimed changes on: notices to the stream, deliveries to the queue. */
+export async function fanOut(env: Bindings, claimed: Claimed): Promise<void> {
+  await Promise.all([
+    claimed.notices.length ? streamHub(env).broadcast(claimed.notices.map((n) => JSON.stringify(n))) : undefined,
+    enqueueDeliveries(env, claimed.deliveryIds),
+  ]);
+}

@@ -1,0 +1,128 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { authenticate, authorize, readCredential, unauthorized } from "../auth/middleware";
+import { principalRef } from "../auth/principal";
+import {
+  InvalidTokenError,
+  STREAM_TICKET_SECONDS,
+  signStreamTicket,
+  type TicketCredential,
+  verifyStreamTicket,
+} from "../auth/tokens";
+import { type AppEnv, getConfig } from "../env";
+import { ApiError } from "../http/errors";
+import { jsonResponse, routeResponses } from "../http/openapi";
+import { text } from "../http/text";
+import { SUBSCRIBER_HEADER, type Subscriber } from "./stream-hub";
+import { streamHub } from "./stub";
+
+const security = [{ bearerAuth: [] }];
+
+/**
+ * Who opens the stream: `Authorization: Bearer` (token or key), or for browsers, which cannot set
+ * headers on a WebSocket, `?ticket=` (single use, 60 s). Refusals are HTTP answers to the
+ * upgrade request, never a socket opened and then closed: 426 without the upgrade, 401 for
+ * missing or bad credentials and used or expired tickets.
+ */
+function streamCredential(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+      throw new ApiError("UPGRADE_REQUIRED", "This is a WebSocket stream: connect with `Upgrade: websocket`.", {
+        headers: { Upgrade: "websocket" },
+      });
+    }
+    const ticket = c.req.query("ticket");
+    if (ticket === undefined) {
+      c.set("credential", await readCredential(c.req.header("Authorization"), c));
+      return next();
+    }
+    try {
+      const verified = await verifyStreamTicket(getConfig(c.env), ticket);
+      const { credential } = verified;
+      c.set("credential", credential.type === "key" ? credential : { type: "user", ...credential.claims });
+      c.set("streamTicket", { id: verified.id, expiresAt: verified.expiresAt });
+    } catch (e) {
+      if (e instanceof InvalidTokenError) throw unauthorized(`Stream ticket refused: ${e.message}`, "invalid_token");
+      throw e;
+    }
+    await next();
+  };
+}
+
+const ticketRoute = createRoute({
+  method: "post",
+  path: "/api/auth/stream-ticket/",
+  operationId: "createStreamTicket",
+  tags: ["Push"],
+  security,
+  summary: "A single-use ticket to open the stream from a browser",
+  description:
+    `Anyone who may read the stream (admins, analysts, API keys with \`read\`). Valid ${STREAM_TICKET_SECONDS} s, ` +
+    "for one connection: `GET /api/alerts/stream/?ticket=...`. No body needed. Throttled (scope `write`).",
+  middleware: [authenticate(), authorize("alerts:read")] as const,
+  responses: routeResponses(
+    {
+      201: jsonResponse(
+        "The ticket",
+        z
+          .object({
+            ticket: text(2048).openapi({ description: "Opaque; put it in `?ticket=`" }),
+            expires_in: z.number().int().min(1).max(3600).openapi({ format: "int32", example: STREAM_TICKET_SECONDS }),
+          })
+          .openapi("StreamTicket"),
+      ),
+    },
+    { problems: [401, 403, 503], throttle: "write" },
+  ),
+});
+
+const streamRoute = createRoute({
+  method: "get",
+  path: "/api/alerts/stream/",
+  operationId: "streamAlerts",
+  tags: ["Push"],
+  security,
+  summary: "The live alert stream (WebSocket)",
+  description:
+    'Admins, analysts and API keys with `read`. After the upgrade, text frames `{"type": "alert.created" | ' +
+    '"alert.updated", "alert": <Alert>}` for every alert created, grouped into or changed after connecting, ' +
+    "within a second; a text frame `ping` is answered `pong`. Authenticate with `Authorization: Bearer` or, from " +
+    "a browser, `?ticket=` (POST /api/auth/stream-ticket/). The socket is closed (4001) once the access token or " +
+    "ticket it was opened with would have expired: connect again with a fresh one.",
+  request: {
+    query: z.object({
+      ticket: z.string().max(2048).optional().openapi({ description: "A stream ticket, instead of the header" }),
+    }),
+  },
+  responses: routeResponses(
+    { 101: { description: "Switching Protocols: the stream is open" } },
+    { problems: [401, 403, 426, 503], throttle: "read" },
+  ),
+});
+
+export function registerStream(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(ticketRoute, async (c) => {
+    const credential = c.get("credential");
+    const ticketed: TicketCredential = credential.type === "key" ? credential : { type: "user", claims: credential };
+    const ticket = await signStreamTicket(getConfig(c.env), ticketed);
+    return c.json({ ticket, expires_in: STREAM_TICKET_SECONDS }, 201);
+  });
+
+  // The answer is the upgrade itself, not a JSON body: documented with the document, served plainly.
+  app.openAPIRegistry.registerPath(streamRoute);
+  app.get("/api/alerts/stream/", streamCredential(), authorize("alerts:read"), async (c) => {
+    const credential = c.get("credential");
+    const subscriber: Subscriber = {
+      principal: principalRef(c.get("principal")),
+      expiresAt: credential.type === "user" ? (credential.expiresAt ?? null) : null,
+      ticket: c.get("streamTicket"),
+    };
+    const res = await streamHub(c.env).fetch("https://hub/subscribe", {
+      headers: { Upgrade: "websocket", [SUBSCRIBER_HEADER]: JSON.stringify(subscriber) },
+    });
+    if (res.status === 401) throw unauthorized("Stream ticket refused: it was already used.", "invalid_token");
+    if (res.status !== 101 || !res.webSocket) throw new Error(`stream hub answered ${res.status}`);
+    // The hub's 101 has immutable headers; ours (request id, security headers) go on a new one.
+    return new Response(null, { status: 101, webSocket: res.webSocket, headers: res.headers });
+  });
+}

@@ -1,0 +1,71 @@
+import { z } from "@hono/zod-openapi";
+import { DELIVERY_EVENT_TYPES, DELIVERY_STATUSES, WEBHOOK_EVENTS } from "../db/schema";
+import { pageQuery, pageSchema } from "../http/pagination";
+import { countNumber, idNumber } from "../http/params";
+import { optionalText, text } from "../http/text";
+import { utcTimestamp } from "../http/timestamp";
+
+export const WebhookCreateSchema = z
+  .strictObject({
+    url: z.string({ error: "Must be a string." }).max(2048).openapi({
+      format: "uri",
+      description: "https:// to a public host (no loopback, private, link-local or metadata addresses)",
+      example: "https://hooks.example.com/vigil",
+    }),
+    events: z
+      .array(z.enum(WEBHOOK_EVENTS, { error: `Must be one of: ${WEBHOOK_EVENTS.join(", ")}.` }), {
+        error: "Must be a list.",
+      })
+      .min(1, "At least one event is required.")
+      .max(WEBHOOK_EVENTS.length)
+      .refine((list) => new Set(list).size === list.length, "Events must not repeat.")
+      .openapi({ example: ["alert.created", "alert.updated"] }),
+    min_severity: z
+      .enum(["High", "Critical"], { error: "Must be High or Critical." })
+      .optional()
+      .openapi({ description: "Only alerts at least this severe (default: all)", example: "Critical" }),
+    description: optionalText(500).openapi({ example: "SOAR playbook trigger" }),
+  })
+  .openapi("WebhookCreate");
+
+export const WebhookSchema = z
+  .object({
+    id: idNumber,
+    url: z.string().max(2048).openapi({ format: "uri" }),
+    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length),
+    min_severity: z.enum(["High", "Critical"]).nullable(),
+    description: text(500),
+    created_by: text(150).nullable(),
+    created_at: utcTimestamp,
+  })
+  .openapi("Webhook");
+
+export const CreatedWebhookSchema = WebhookSchema.extend({
+  secret: z
+    .string()
+    .max(64)
+    .openapi({
+      description:
+        "`whsec_` + base64 of 32 random bytes: the key that signs every delivery (Standard Webhooks). Shown in " +
+        "this response only.",
+      example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    }),
+}).openapi("CreatedWebhook");
+
+export const DeliverySchema = z
+  .object({
+    id: idNumber,
+    event_type: z.enum(DELIVERY_EVENT_TYPES),
+    alert_id: idNumber.nullable(),
+    attempts: countNumber,
+    status: z.enum(DELIVERY_STATUSES),
+    last_status_code: z.number().int().min(100).max(599).nullable().openapi({ format: "int32" }),
+    last_error: text(500).nullable(),
+    created_at: utcTimestamp,
+    delivered_at: utcTimestamp.nullable(),
+  })
+  .openapi("WebhookDelivery");
+
+export const WebhookListQuerySchema = z.object(pageQuery);
+export const WebhookPageSchema = pageSchema(WebhookSchema, "WebhookPage");
+export const DeliveryPageSchema = pageSchema(DeliverySchema, "WebhookDeliveryPage");

@@ -1,0 +1,157 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import type { DeliveryStatus, Severity, WebhookEvent } from "../db/schema";
+import { isoUtc } from "../db/sql";
+import type { PageRequest } from "../http/pagination";
+
+/** The webhooks and webhook_deliveries tables' only door: the routes, the consumer, the sweep. */
+export type WebhookView = {
+  id: number;
+  url: string;
+  events: WebhookEvent[];
+  min_severity: Severity | null;
+  description: string;
+  created_by: string | null;
+  created_at: string;
+};
+
+export type DeliveryView = {
+  id: number;
+  event_type: string;
+  alert_id: number | null;
+  attempts: number;
+  status: DeliveryStatus;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+};
+
+const webhookJson = sql`json_build_object(
+  'id', w.id, 'url', w.url, 'events', to_json(w.events), 'min_severity', w.min_severity,
+  'description', w.description, 'created_by', (select username from users where id = w.created_by_id),
+  'created_at', ${isoUtc(sql`w.created_at`)})`;
+
+const deliveryJson = sql`json_build_object(
+  'id', d.id, 'event_type', d.event_type, 'alert_id', d.alert_id, 'attempts', d.attempts, 'status', d.status,
+  'last_status_code', d.last_status_code, 'last_error', d.last_error,
+  'created_at', ${isoUtc(sql`d.created_at`)}, 'delivered_at', ${isoUtc(sql`d.delivered_at`)})`;
+
+export type NewWebhook = {
+  url: string;
+  events: WebhookEvent[];
+  minSeverity: Severity | null;
+  description: string;
+  secretCiphertext: string;
+  createdById: number;
+};
+
+export async function insertWebhook(db: Db, hook: NewWebhook): Promise<WebhookView> {
+  const { rows } = await db.execute<{ hook: WebhookView }>(sql`
+    with w as (
+      insert into webhooks (url, events, min_severity, description, secret_ciphertext, created_by_id)
+      values (${hook.url}, ${`{${hook.events.join(",")}}`}::delivery_event_type[], ${hook.minSeverity}::severity,
+              ${hook.description}, ${hook.secretCiphertext}, ${hook.createdById})
+      returning *
+    )
+    select ${webhookJson} as hook from w`);
+  const row = rows[0];
+  if (!row) throw new Error("webhook insert returned no row");
+  return row.hook;
+}
+
+export async function findWebhook(db: Db, id: number): Promise<WebhookView | null> {
+  const { rows } = await db.execute<{ hook: WebhookView }>(
+    sql`select ${webhookJson} as hook from webhooks w where w.id = ${id}`,
+  );
+  return rows[0]?.hook ?? null;
+}
+
+export async function listWebhooks(db: Db, page: PageRequest): Promise<{ count: number; results: WebhookView[] }> {
+  const { rows } = await db.execute<{ total: string; hook: WebhookView }>(sql`
+    select (select count(*) from webhooks) as total, ${webhookJson} as hook
+    from (select id from webhooks order by created_at desc, id desc limit ${page.limit} offset ${page.offset}) p
+    join webhooks w on w.id = p.id order by w.created_at desc, w.id desc`);
+  return { count: Number(rows[0]?.total ?? 0), results: rows.map((r) => r.hook) };
+}
+
+/** Deletes the webhook and its delivery log; pending deliveries are dropped by the consumer. */
+export async function deleteWebhook(db: Db, id: number): Promise<boolean> {
+  const { rows } = await db.execute(sql`delete from webhooks where id = ${id} returning id`);
+  return rows.length > 0;
+}
+
+/** A `ping` delivery for the test route; null when there is no such webhook. */
+export async function insertPing(db: Db, webhookId: number): Promise<DeliveryView | null> {
+  const { rows } = await db.execute<{ delivery: DeliveryView }>(sql`
+    with d as (
+      insert into webhook_deliveries (webhook_id, event_type, payload)
+      select id, 'ping', json_build_object('type', 'ping', 'timestamp', ${isoUtc(sql`now()`)},
+                                           'data', json_build_object('webhook_id', id))
+      from webhooks where id = ${webhookId}
+      returning *
+    )
+    select ${deliveryJson} as delivery from d`);
+  return rows[0]?.delivery ?? null;
+}
+
+export async function listDeliveries(
+  db: Db,
+  webhookId: number,
+  page: PageRequest,
+): Promise<{ exists: boolean; count: number; results: DeliveryView[] }> {
+  const { rows } = await db.execute<{ exists: boolean; total: string; item: DeliveryView | null }>(sql`
+    select exists (select 1 from webhooks where id = ${webhookId}) as exists,
+           (select count(*) from webhook_deliveries where webhook_id = ${webhookId}) as total, p.item
+    from (select 1) one left join (
+      select ${deliveryJson} as item, d.created_at, d.id from webhook_deliveries d where d.webhook_id = ${webhookId}
+      order by d.created_at desc, d.id desc limit ${page.limit} offset ${page.offset}
+    ) p on true
+    order by p.created_at desc, p.id desc`);
+  const first = rows[0];
+  return {
+    exists: first?.exists ?? false,
+    count: Number(first?.total ?? 0),
+    results: rows.flatMap((r) => (r.item ? [r.item] : [])),
+  };
+}
+
+/** What the consumer needs to attempt a delivery; null when it is gone (webhook deleted). */
+export type PendingDelivery = {
+  id: number;
+  status: DeliveryStatus;
+  attempts: number;
+  payload: unknown;
+  url: string;
+  secretCiphertext: string;
+};
+
+export async function findPendingDelivery(db: Db, id: number): Promise<PendingDelivery | null> {
+  const { rows } = await db.execute<PendingDelivery>(sql`
+    select d.id::int, d.status, d.attempts, d.payload, w.url, w.secret_ciphertext as "secretCiphertext"
+    from webhook_deliveries d join webhooks w on w.id = d.webhook_id where d.id = ${id}`);
+  return rows[0] ?? null;
+}
+
+/** Records one attempt: delivered, still pending (a retry will follow) or failed. */
+export async function recordAttempt(
+  db: Db,
+  id: number,
+  attempt: { status: DeliveryStatus; code: number | null; error: string | null },
+): Promise<void> {
+  await db.execute(sql`
+    update webhook_deliveries set
+      attempts = attempts + 1,
+      status = ${attempt.status}::delivery_status,
+      last_status_code = ${attempt.code}::int,
+      last_error = ${attempt.error === null ? null : attempt.error.slice(0, 500)},
+      delivered_at = case when ${attempt.status} = 'delivered' then now() else delivered_at end
+    where id = ${id} and status = 'pending'`);
+}
+
+/** The dead-letter consumer's verdict: out of retries. */
+export async function markFailed(db: Db, id: number, reason: string | null): Promise<void> {
+  await db.execute(sql`
+    update webhook_deliveries set status = 'failed', last_error = coalesce(${reason}, last_error)
+    where id = ${id} and status = 'pending'`);
+}

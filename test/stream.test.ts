@@ -1,0 +1,130 @@
+import { evictDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { streamHub } from "../src/push/stub";
+import { api, BASE, createKey, createUser, problem, type TestUser } from "./helpers";
+
+let admin: TestUser;
+let analyst: TestUser;
+beforeAll(async () => {
+  [admin, analyst] = await Promise.all([createUser("admin"), createUser("analyst")]);
+});
+
+type Frame = { type: string; alert: { id: number; status: string; event_count: number; assignee: string | null } };
+
+/** Opens the stream as a client would; collects every frame. */
+async function connect(query = "", headers: Record<string, string> = {}) {
+  const res = await exports.default.fetch(
+    new Request(`${BASE}/api/alerts/stream/${query}`, { headers: { Upgrade: "websocket", ...headers } }),
+  );
+  const socket = res.webSocket;
+  if (res.status !== 101 || !socket) return { res, socket: null, frames: [] as Frame[], texts: [] as string[] };
+  socket.accept();
+  const frames: Frame[] = [];
+  const texts: string[] = [];
+  socket.addEventListener("message", (m) => {
+    const text = String(m.data);
+    texts.push(text);
+    if (text.startsWith("{")) frames.push(JSON.parse(text) as Frame);
+  });
+  return { res, socket, frames, texts };
+}
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+const ingest = (fields: Record<string, unknown>) =>
+  api("/api/events/", {
+    token: admin.token,
+    json: { source_name: "ids", event_type: "t", severity: "High", ...fields },
+  }).then(async (r) => (await r.json()) as { alert: { id: number } });
+const framesFor = (frames: Frame[], id: number) => frames.filter((f) => f.alert.id === id);
+
+describe("the live stream (contract section 13)", () => {
+  it("sends alert.created, then alert.updated for grouping and for status and assignee changes", async () => {
+    const { res, socket, frames } = await connect("", bearer(analyst.token));
+    expect(res.status).toBe(101);
+    const key = `stream-${crypto.randomUUID()}`;
+    const { alert } = await ingest({ dedup_key: key });
+    await vi.waitFor(() => expect(framesFor(frames, alert.id)).toHaveLength(1), { timeout: 3000 });
+    expect(framesFor(frames, alert.id)[0]).toMatchObject({
+      type: "alert.created",
+      alert: { id: alert.id, status: "Open" },
+    });
+    await ingest({ dedup_key: key });
+    await vi.waitFor(() => expect(framesFor(frames, alert.id)).toHaveLength(2), { timeout: 3000 });
+    expect(framesFor(frames, alert.id)[1]).toMatchObject({ type: "alert.updated", alert: { event_count: 2 } });
+    await api(`/api/alerts/${alert.id}/`, {
+      method: "PATCH",
+      token: admin.token,
+      json: { status: "Acknowledged", assignee: analyst.username },
+    });
+    await vi.waitFor(() => expect(framesFor(frames, alert.id)).toHaveLength(3), { timeout: 3000 });
+    expect(framesFor(frames, alert.id)[2]).toMatchObject({
+      type: "alert.updated",
+      alert: { status: "Acknowledged", assignee: analyst.username },
+    });
+    socket?.close(1000, "done");
+  });
+
+  it("answers ping with pong", async () => {
+    const { socket, texts } = await connect("", bearer(analyst.token));
+    socket?.send("ping");
+    await vi.waitFor(() => expect(texts).toContain("pong"), { timeout: 3000 });
+    socket?.close(1000);
+  });
+
+  it("keeps delivering after the hub is evicted from memory (hibernation)", async () => {
+    const { socket, frames } = await connect("", bearer(analyst.token));
+    await evictDurableObject(streamHub(env));
+    const { alert } = await ingest({});
+    await vi.waitFor(() => expect(framesFor(frames, alert.id)).toHaveLength(1), { timeout: 3000 });
+    socket?.close(1000);
+  });
+
+  it("a ticket opens the stream once; a used, forged or missing credential is a 401 answer, not a socket", async () => {
+    const issued = await api("/api/auth/stream-ticket/", { method: "POST", token: analyst.token });
+    expect(issued.status).toBe(201);
+    const { ticket, expires_in } = (await issued.json()) as { ticket: string; expires_in: number };
+    expect(expires_in).toBe(60);
+    const first = await connect(`?ticket=${encodeURIComponent(ticket)}`);
+    expect(first.res.status).toBe(101);
+    first.socket?.close(1000);
+    for (const attempt of [
+      await connect(`?ticket=${encodeURIComponent(ticket)}`),
+      await connect("?ticket=not-a-ticket"),
+      await connect(`?ticket=${encodeURIComponent(analyst.token)}`),
+      await connect(""),
+    ]) {
+      expect(attempt.res.status).toBe(401);
+      expect(attempt.res.webSocket).toBeNull();
+      expect(attempt.res.headers.get("WWW-Authenticate")).toMatch(/^Bearer realm="vigil"/);
+    }
+  });
+
+  it("keys need `read` (403 otherwise); without the upgrade it is a 426 problem", async () => {
+    const reader = await createKey(admin, { scopes: ["read"] });
+    const ingester = await createKey(admin, { scopes: ["ingest"] });
+    const ok = await connect("", bearer(reader.key));
+    expect(ok.res.status).toBe(101);
+    ok.socket?.close(1000);
+    expect((await connect("", bearer(ingester.key))).res.status).toBe(403);
+    const plain = await api("/api/alerts/stream/", { token: analyst.token });
+    expect(plain.status).toBe(426);
+    expect(await problem(plain)).toMatchObject({ status: 426 });
+  });
+
+  it("closes a socket whose access token has expired, at the next broadcast", async () => {
+    const hub = streamHub(env);
+    const res = await hub.fetch("https://hub/subscribe", {
+      headers: {
+        Upgrade: "websocket",
+        "X-Vigil-Subscriber": JSON.stringify({ principal: "user:0", expiresAt: Date.now() - 1 }),
+      },
+    });
+    const socket = res.webSocket;
+    if (!socket) throw new Error("no socket");
+    socket.accept();
+    const closed = new Promise<number>((resolve) => socket.addEventListener("close", (e) => resolve(e.code)));
+    await hub.broadcast(['{"type":"alert.updated"}']);
+    expect(await closed).toBe(4001);
+  });
+});

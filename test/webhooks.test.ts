@@ -1,0 +1,308 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { sql } from "drizzle-orm";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ingest } from "../src/events/ingest";
+import worker from "../src/index";
+import { runScheduled } from "../src/scheduled";
+import type { DeadLetter, DeliveryMessage } from "../src/webhooks/queue";
+import { insertPing } from "../src/webhooks/store";
+import { api, apiWith, createUser, db, problem, type TestUser } from "./helpers";
+
+/**
+ * Contract section 13, webhooks. Outgoing requests to hooks.example.com are answered by a spy
+ * on fetch (the Worker, its queue consumer included, runs in the test's isolate); everything else
+ * (the database) goes through.
+ */
+const HOOKS = "hooks.example.com";
+type Received = { path: string; headers: Record<string, string>; body: string };
+const received: Received[] = [];
+/** What the receiver answers, per path. */
+const answers = new Map<string, number>();
+
+let admin: TestUser;
+beforeAll(async () => {
+  admin = await createUser("admin");
+  const realFetch = globalThis.fetch.bind(globalThis);
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    if (url.hostname !== HOOKS) return realFetch(input, init);
+    received.push({ path: url.pathname, headers: Object.fromEntries(request.headers), body: await request.text() });
+    return new Response("", {
+      status: answers.get(url.pathname) ?? 200,
+      headers: { Location: "https://elsewhere.example/" },
+    });
+  });
+});
+afterAll(() => vi.restoreAllMocks());
+
+type Created = { id: number; secret: string; url: string };
+async function subscribe(body: Record<string, unknown>): Promise<Created> {
+  const res = await api("/api/webhooks/", {
+    token: admin.token,
+    json: { events: ["alert.created", "alert.updated"], ...body },
+  });
+  if (res.status !== 201) throw new Error(`${res.status} ${await res.text()}`);
+  return (await res.json()) as Created;
+}
+const uniquePath = () => `/hook/${crypto.randomUUID()}`;
+const deliveryRow = async (id: number) =>
+  (
+    await db().execute<{
+      status: string;
+      attempts: number;
+      last_status_code: number | null;
+      last_error: string | null;
+    }>(sql`select status, attempts, last_status_code, last_error from webhook_deliveries where id = ${id}`)
+  ).rows[0];
+
+/**
+ * Runs the queue consumer on one message, as the queue would. The delays it asks for are read
+ * off the message itself (getQueueResult does not report them).
+ */
+async function consume(deliveryId: number, deliveryEnv: Cloudflare.Env = env) {
+  const batch = createMessageBatch<DeliveryMessage>("vigil-webhooks", [
+    { id: crypto.randomUUID(), timestamp: Date.now(), attempts: 1, body: { deliveryId } },
+  ]);
+  const delays: (number | undefined)[] = [];
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    message.retry = (options) => {
+      delays.push(options?.delaySeconds);
+      retry(options);
+    };
+  }
+  const ctx = createExecutionContext();
+  await worker.queue(batch as MessageBatch<DeliveryMessage | DeadLetter>, deliveryEnv, ctx);
+  return { ...(await getQueueResult(batch, ctx)), delays };
+}
+
+describe("webhooks (contract section 13)", () => {
+  it("create shows the secret once (whsec_, stored encrypted); read, list and delete", async () => {
+    const res = await api("/api/webhooks/", {
+      token: admin.token,
+      json: { url: `https://${HOOKS}/a`, events: ["alert.created"], min_severity: "Critical", description: "SOAR" },
+    });
+    expect(res.status).toBe(201);
+    const hook = (await res.json()) as Created & Record<string, unknown>;
+    expect(res.headers.get("Location")).toBe(`/api/webhooks/${hook.id}/`);
+    expect(hook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(hook).toMatchObject({
+      events: ["alert.created"],
+      min_severity: "Critical",
+      description: "SOAR",
+      created_by: admin.username,
+    });
+    const { rows } = await db().execute<{ stored: string }>(
+      sql`select row_to_json(w)::text as stored from webhooks w where id = ${hook.id}`,
+    );
+    expect(rows[0]?.stored).not.toContain(hook.secret.slice(6, 30));
+    const read = (await (await api(`/api/webhooks/${hook.id}/`, { token: admin.token })).json()) as object;
+    expect(read).not.toHaveProperty("secret");
+    expect((await api("/api/webhooks/", { token: admin.token })).status).toBe(200);
+    expect((await api(`/api/webhooks/${hook.id}/`, { method: "DELETE", token: admin.token })).status).toBe(204);
+    expect((await api(`/api/webhooks/${hook.id}/`, { token: admin.token })).status).toBe(404);
+    const analyst = await createUser("analyst");
+    expect((await api("/api/webhooks/", { token: analyst.token })).status).toBe(403);
+  });
+
+  it("refuses targets that are not https to a public host (SSRF)", async () => {
+    for (const url of [
+      "https://127.0.0.1/x",
+      "https://10.1.2.3/x",
+      "https://172.16.0.1/x",
+      "https://192.168.1.1/x",
+      "https://169.254.169.254/latest/meta-data/",
+      "https://[::1]/x",
+      "https://[fd00::1]/x",
+      "https://[::ffff:127.0.0.1]/x",
+      "https://2130706433/x",
+      "https://localhost/x",
+      "https://metadata.google.internal/x",
+      "https://intranet/x",
+      `http://${HOOKS}/x`,
+      `https://user:pass@${HOOKS}/x`,
+      "ftp://example.com/x",
+      "not a url",
+    ]) {
+      const res = await api("/api/webhooks/", { token: admin.token, json: { url, events: ["alert.created"] } });
+      expect(res.status, url).toBe(400);
+      expect(Object.keys(((await problem(res)) as { errors: object }).errors)).toEqual(["url"]);
+    }
+    const insecure = apiWith({ WEBHOOK_ALLOW_INSECURE: "on" });
+    const local = await insecure("/api/webhooks/", {
+      token: admin.token,
+      json: { url: "http://127.0.0.1:9999/in", events: ["alert.created"] },
+    });
+    expect(local.status).toBe(201);
+    const privateNet = await insecure("/api/webhooks/", {
+      token: admin.token,
+      json: { url: "http://10.0.0.5/in", events: ["alert.created"] },
+    });
+    expect(privateNet.status).toBe(400);
+  });
+
+  it("an alert change is delivered through the queue, signed as Standard Webhooks", async () => {
+    const path = uniquePath();
+    const hook = await subscribe({ url: `https://${HOOKS}${path}` });
+    const event = (await (
+      await api("/api/events/", {
+        token: admin.token,
+        json: { source_name: "edr", event_type: "malware", severity: "High" },
+      })
+    ).json()) as { alert: { id: number } };
+    await vi.waitFor(() => expect(received.filter((r) => r.path === path)).toHaveLength(1), { timeout: 8000 });
+    const delivery = received.find((r) => r.path === path) as Received;
+    const payload = new Webhook(hook.secret).verify(delivery.body, delivery.headers) as {
+      type: string;
+      timestamp: string;
+      data: { alert: { id: number } };
+    };
+    expect(payload).toMatchObject({ type: "alert.created", data: { alert: { id: event.alert.id } } });
+    expect(delivery.headers["webhook-id"]).toMatch(/^msg_vigil_\d+$/);
+    await vi.waitFor(async () => {
+      const log = (await (await api(`/api/webhooks/${hook.id}/deliveries/`, { token: admin.token })).json()) as {
+        results: { status: string; attempts: number; last_status_code: number; alert_id: number }[];
+      };
+      expect(log.results[0]).toMatchObject({
+        status: "delivered",
+        attempts: 1,
+        last_status_code: 200,
+        alert_id: event.alert.id,
+      });
+    });
+  });
+
+  it("min_severity filters what a webhook gets", async () => {
+    const path = uniquePath();
+    const hook = await subscribe({ url: `https://${HOOKS}${path}`, min_severity: "Critical" });
+    const high = (await (
+      await api("/api/events/", { token: admin.token, json: { source_name: "s", event_type: "t", severity: "High" } })
+    ).json()) as { alert: { id: number } };
+    await api("/api/events/", {
+      token: admin.token,
+      json: {
+        source_name: "s",
+        event_type: "t",
+        severity: "Critical",
+        description: "Domain controller encrypted by ransomware",
+      },
+    });
+    await vi.waitFor(() => expect(received.filter((r) => r.path === path)).toHaveLength(1), { timeout: 8000 });
+    const { rows } = await db().execute<{ n: number }>(
+      sql`select count(*)::int as n from webhook_deliveries where webhook_id = ${hook.id} and alert_id = ${high.alert.id}`,
+    );
+    expect(rows[0]?.n).toBe(0);
+  });
+
+  it("failures are retried with the configured delays, then dead-lettered and marked failed", async () => {
+    const path = uniquePath();
+    answers.set(path, 500);
+    const hook = await subscribe({ url: `https://${HOOKS}${path}` });
+    const delivery = await insertPing(db(), hook.id);
+    if (!delivery) throw new Error("no delivery");
+    const deadLetters: DeadLetter[] = [];
+    const recording = {
+      ...env,
+      WEBHOOK_DLQ: { send: async (m: DeadLetter) => void deadLetters.push(m) },
+    } as unknown as Cloudflare.Env;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const result = await consume(delivery.id, recording);
+      expect(result.retryMessages, `attempt ${attempt}`).toHaveLength(1);
+      expect(result.delays).toEqual([1]);
+      expect(await deliveryRow(delivery.id)).toMatchObject({
+        status: "pending",
+        attempts: attempt,
+        last_status_code: 500,
+      });
+    }
+    const last = await consume(delivery.id, recording);
+    expect(last.retryMessages).toEqual([]);
+    expect(last.explicitAcks).toHaveLength(1);
+    expect(deadLetters).toEqual([{ deliveryId: delivery.id, reason: "answered 500" }]);
+    const dlq = createMessageBatch<DeadLetter>("vigil-webhooks-dlq", [
+      { id: crypto.randomUUID(), timestamp: Date.now(), attempts: 1, body: deadLetters[0] as DeadLetter },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(dlq as MessageBatch<DeliveryMessage | DeadLetter>, env, ctx);
+    expect((await getQueueResult(dlq, ctx)).explicitAcks).toHaveLength(1);
+    expect(await deliveryRow(delivery.id)).toMatchObject({ status: "failed", attempts: 4 });
+    // Every attempt carried the same webhook-id and body.
+    const attempts = received.filter((r) => r.path === path);
+    expect(new Set(attempts.map((r) => r.headers["webhook-id"])).size).toBe(1);
+    expect(new Set(attempts.map((r) => r.body)).size).toBe(1);
+  });
+
+  it("a redirect is not followed: it counts as a failure", async () => {
+    const path = uniquePath();
+    answers.set(path, 302);
+    const hook = await subscribe({ url: `https://${HOOKS}${path}` });
+    const delivery = await insertPing(db(), hook.id);
+    if (!delivery) throw new Error("no delivery");
+    const result = await consume(delivery.id);
+    expect(result.retryMessages).toHaveLength(1);
+    expect(await deliveryRow(delivery.id)).toMatchObject({ status: "pending", last_status_code: 302 });
+    expect(received.filter((r) => r.headers.host === "elsewhere.example")).toEqual([]);
+  });
+
+  it("test sends a signed ping (202), logged like any delivery", async () => {
+    const path = uniquePath();
+    const hook = await subscribe({ url: `https://${HOOKS}${path}` });
+    const res = await api(`/api/webhooks/${hook.id}/test/`, { method: "POST", token: admin.token });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ event_type: "ping", status: "pending", attempts: 0 });
+    await vi.waitFor(() => expect(received.filter((r) => r.path === path)).toHaveLength(1), { timeout: 8000 });
+    const ping = received.find((r) => r.path === path) as Received;
+    expect(new Webhook(hook.secret).verify(ping.body, ping.headers)).toMatchObject({
+      type: "ping",
+      data: { webhook_id: hook.id },
+    });
+    expect((await api("/api/webhooks/999999/test/", { method: "POST", token: admin.token })).status).toBe(404);
+  });
+
+  it("the sweep delivers a change whose Worker never handed it on, and a delivery never enqueued", async () => {
+    const path = uniquePath();
+    const hook = await subscribe({ url: `https://${HOOKS}${path}`, events: ["alert.created"] });
+    // What a Worker that died right after its statement leaves behind: history nobody published.
+    const result = await ingest(db(), {
+      mode: "single",
+      items: [{ index: 0, event: { source_name: "orphan", event_type: "t", severity: "High" } }],
+      failures: [],
+      sender: { type: "user", id: admin.id, name: admin.username, role: "admin" },
+      idempotency: null,
+    });
+    if (result.outcome !== "stored") throw new Error("not stored");
+    const alertId = (result.body as { alert: { id: number } }).alert.id;
+    await db().execute(sql`update alert_history set at = at - interval '1 minute' where alert_id = ${alertId}`);
+    // And a delivery whose queue message was never sent.
+    const ping = await insertPing(db(), hook.id);
+    await db().execute(
+      sql`update webhook_deliveries set created_at = created_at - interval '5 minutes' where id = ${ping?.id ?? 0}`,
+    );
+
+    const swept = await runScheduled(env);
+    expect(swept.published).toBeGreaterThanOrEqual(1);
+    expect(swept.requeued).toBeGreaterThanOrEqual(1);
+    await vi.waitFor(() => expect(received.filter((r) => r.path === path)).toHaveLength(2), { timeout: 8000 });
+    const types = received.filter((r) => r.path === path).map((r) => (JSON.parse(r.body) as { type: string }).type);
+    expect(types.sort()).toEqual(["alert.created", "ping"]);
+    const { rows } = await db().execute<{ unpublished: number }>(
+      sql`select count(*)::int as unpublished from alert_history where alert_id = ${alertId} and published_at is null`,
+    );
+    expect(rows[0]?.unpublished).toBe(0);
+  });
+
+  it("the scheduled handler purges Idempotency-Key records older than 24 hours", async () => {
+    await db().execute(sql`
+      insert into idempotency_keys (principal, key, request_hash, status, body, created_at)
+      values ('user:0', 'old-one', 'h', 201, '{}'::json, now() - interval '25 hours'),
+             ('user:0', 'new-one', 'h', 201, '{}'::json, now() - interval '23 hours')`);
+    await runScheduled(env);
+    const { rows } = await db().execute<{ key: string }>(
+      sql`select key from idempotency_keys where principal = 'user:0'`,
+    );
+    expect(rows.map((r) => r.key)).toEqual(["new-one"]);
+  });
+});
