@@ -1,9 +1,10 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// One throw-away PostgreSQL for the whole run (test/global-setup.ts). Two projects:
-// `workers` runs inside workerd through the Worker's own fetch; `node` runs the command-line
-// tools as a user would. Test-only secrets come from here, never from .dev.vars.
+// One throw-away PostgreSQL for the whole run (test/global-setup.ts). Projects: `workers` runs
+// inside workerd through the Worker's own fetch; `node` runs the command-line tools as a user
+// would; `console` unit-tests the console's pure logic. Test-only secrets come from here, never
+// from .dev.vars.
 export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
@@ -34,6 +35,7 @@ export default defineConfig({
         test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/node/**"] },
       },
       { extends: true, test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"] } },
+      { extends: true, test: { name: "console", environment: "node", include: ["console/src/**/*.test.ts"] } },
     ],
   },
 });
