@@ -65,7 +65,7 @@ export function Shell({ services }: { services: Services }) {
       </header>
       <main id="main">
         {route.page === "queue" && <QueuePage query={route.query} />}
-        {route.page === "alert" && <AlertPage id={route.id} />}
+        {route.page === "alert" && <AlertPage key={route.id} id={route.id} />}
         {route.page === "missing" && <Missing />}
       </main>
     </ServicesContext.Provider>
