@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { api, getAlert, raiseAlert, tokenFor } from "./api";
+import { api, getAlert, ingest, raiseAlert, tokenFor } from "./api";
 import { createUser, openConsole, signIn, type TestUser, useBrowser } from "./helpers";
 
 const browser = useBrowser();
@@ -53,7 +53,7 @@ describe("the alert page (contract section 14)", () => {
     const token = await tokenFor(admin);
     const dedup = `ssh-bruteforce-${crypto.randomUUID()}`;
     const id = await raiseAlert(token, { dedup_key: dedup });
-    expect(await raiseAlert(token, { dedup_key: dedup, description: "Another burst, from 198.51.100.4" })).toBe(id);
+    await ingest(token, { dedup_key: dedup, description: "Another burst, from 198.51.100.4" });
     const note = await api(`/api/alerts/${id}/notes/`, { token, json: { body: "Blocked 203.0.113.7 at the edge." } });
     expect(note.status).toBe(201);
 
