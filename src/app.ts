@@ -56,7 +56,22 @@ export function createApp(): OpenAPIHono<AppEnv> {
     document ??= app.getOpenAPI31Document(DOCUMENT_CONFIG);
     return c.json(document);
   });
-  app.get("/api/docs/", Scalar({ url: "/api/openapi.json", pageTitle: "Vigil API" }));
+  // Scalar's bundle comes from our own static assets (built with the console), not a CDN, with
+  // no web fonts and none of its hosted services (AI chat, MCP, developer tools, telemetry): the
+  // page renders offline and never sends a request outside the origin.
+  app.get(
+    "/api/docs/",
+    Scalar({
+      url: "/api/openapi.json",
+      pageTitle: "Vigil API",
+      cdn: "/vendor/scalar/standalone.js",
+      withDefaultFonts: false,
+      telemetry: false,
+      agent: { disabled: true },
+      mcp: { disabled: true },
+      showDeveloperTools: "never",
+    }),
+  );
 
   app.notFound(notFoundHandler(app));
   return app;

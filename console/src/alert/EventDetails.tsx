@@ -1,0 +1,51 @@
+import type { EventView } from "../api/types";
+import { SeverityBadge, Time } from "../ui/bits";
+import { formatValue } from "../ui/format";
+
+/** The event that opened the alert: every field, and its metadata as a key/value table. */
+export function EventDetails({ event }: { event: EventView }) {
+  const metadata = Object.entries(event.metadata);
+  return (
+    <section aria-labelledby="event-title">
+      <h2 id="event-title">Event #{event.id}</h2>
+      <dl class="fields">
+        <dt>Source</dt>
+        <dd>{event.source_name}</dd>
+        <dt>Type</dt>
+        <dd>{event.event_type}</dd>
+        <dt>Severity</dt>
+        <dd>
+          <SeverityBadge severity={event.severity} />
+        </dd>
+        <dt>Occurred</dt>
+        <dd>
+          <Time iso={event.occurred_at} />
+        </dd>
+        <dt>Ingested</dt>
+        <dd>
+          <Time iso={event.created_at} />
+        </dd>
+        <dt>Description</dt>
+        <dd class="prose">{event.description || <span class="muted">None given</span>}</dd>
+      </dl>
+      <h3>Metadata</h3>
+      {metadata.length === 0 ? (
+        <p class="muted">No metadata.</p>
+      ) : (
+        <table class="metadata">
+          <caption class="sr-only">Event metadata</caption>
+          <tbody>
+            {metadata.map(([key, value]) => (
+              <tr>
+                <th scope="row">{key}</th>
+                <td>
+                  <code>{formatValue(value)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

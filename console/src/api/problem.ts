@@ -1,0 +1,38 @@
+/** An error the console shows to the user: the problem's `detail`, as the API phrased it. */
+export class ApiProblem extends Error {
+  override name = "ApiProblem";
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly errors: Record<string, string[]> = {},
+  ) {
+    super(detail);
+  }
+}
+
+type ProblemBody = { detail?: unknown; errors?: unknown };
+
+function isFieldErrors(value: unknown): value is Record<string, string[]> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Reads an RFC 9457 body; anything else (a proxy's HTML page, say) still yields a sentence. */
+export async function problemFrom(res: Response): Promise<ApiProblem> {
+  const type = res.headers.get("Content-Type") ?? "";
+  if (type.includes("json")) {
+    const body = (await res.json().catch(() => ({}))) as ProblemBody;
+    if (typeof body.detail === "string" && body.detail) {
+      return new ApiProblem(res.status, body.detail, isFieldErrors(body.errors) ? body.errors : {});
+    }
+  }
+  return new ApiProblem(res.status, `The server answered ${res.status} ${res.statusText}.`.replace(" .", "."));
+}
+
+export const networkProblem = () =>
+  new ApiProblem(0, "Cannot reach the Vigil server. Check your connection and try again.");
+
+/** The sentence to show for anything thrown while talking to the API. */
+export function describe(error: unknown): string {
+  if (error instanceof ApiProblem) return error.detail;
+  return error instanceof Error ? error.message : String(error);
+}
