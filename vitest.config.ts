@@ -20,6 +20,9 @@ export default defineConfig({
                 DATABASE_URL: inject("databaseUrl"),
                 DEAD_DATABASE_URL: inject("deadDatabaseUrl"),
                 JWT_SECRET: inject("jwtSecret"),
+                // test/fuzz.security.test.ts: cases per operation and seed, for long local runs.
+                FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+                FUZZ_SEED: process.env.FUZZ_SEED ?? "",
                 SERVER_TIMING: "on",
                 // Generous, so feature tests never trip over each other's budgets; the throttling
                 // tests pass their own small limits in a modified env.
