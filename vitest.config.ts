@@ -31,6 +31,9 @@ export default defineConfig({
                 DATABASE_URL: inject("databaseUrl"),
                 DEAD_DATABASE_URL: inject("deadDatabaseUrl"),
                 JWT_SECRET: inject("jwtSecret"),
+                // test/fuzz.security.test.ts: cases per operation and seed, for long local runs.
+                FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+                FUZZ_SEED: process.env.FUZZ_SEED ?? "",
                 SERVER_TIMING: "on",
                 WEBHOOK_ENCRYPTION_KEY: inject("webhookKey"),
                 // Retries in seconds, so the tests of the retry schedule run in seconds too.

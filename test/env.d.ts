@@ -9,6 +9,9 @@ declare global {
     interface Env extends Bindings {
       /** Test-only: a loopback URL where no database listens. */
       DEAD_DATABASE_URL: string;
+      /** Test-only: the fuzz test's cases per operation and seed ("" for the defaults). */
+      FUZZ_RUNS: string;
+      FUZZ_SEED: string;
     }
   }
 }

@@ -204,3 +204,22 @@ describe("media types: application/json only (415 otherwise); PATCH also takes a
     expect((await alertRow(id))?.status).toBe("Acknowledged");
   });
 });
+
+describe("unknown fields with hostile names", () => {
+  it("are named in errors as sent, while detail stays text (no NUL, no lone surrogate)", async () => {
+    const body = event();
+    const text = `${JSON.stringify(body).slice(0, -1)},"\\u0000":1,"\\ud800":2}`;
+    const res = await send("/api/events/", text, { token: admin.token });
+    expect(res.status).toBe(400);
+    const p = (await problem(res)) as Problem;
+    // Compared escaped: a lone surrogate in a failure report would break the test runner's own channel.
+    const escaped = (text: string) => JSON.stringify(text);
+    expect(
+      Object.keys(p.errors ?? {})
+        .map(escaped)
+        .sort(),
+    ).toEqual([escaped("\u0000"), escaped("\ud800")]);
+    expect(escaped(p.detail)).toBe(escaped("The request body failed validation: \uFFFD, \uFFFD."));
+    expect(await eventsFrom(body.source_name)).toBe(0);
+  });
+});

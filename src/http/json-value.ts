@@ -63,13 +63,17 @@ export function jsonObject(options: { maxBytes: number; maxDepth: number }) {
     .openapi(documented(maxBytes, maxDepth));
 }
 
-// A variable rather than an inline literal: `propertyNames` is JSON Schema (OpenAPI 3.1) that the
-// metadata type, shared with OpenAPI 3.0, does not list.
+// What JSON Schema cannot say goes in the description and, for tools, in two extensions:
+// `x-max-depth` and `x-max-bytes` (the fuzz test's validator reads them). A variable rather than
+// an inline literal: `propertyNames` is JSON Schema (OpenAPI 3.1) that the metadata type, shared
+// with OpenAPI 3.0, does not list.
 function documented(maxBytes: number, maxDepth: number) {
   const schema = {
     type: "object" as const,
     additionalProperties: true,
     propertyNames: { pattern: TEXT_PATTERN, not: { const: "__proto__" } },
+    "x-max-depth": maxDepth,
+    "x-max-bytes": maxBytes,
     description:
       `A JSON object, at most ${maxBytes / 1024} KiB serialized and ${maxDepth} levels of objects and arrays deep ` +
       "(the object itself is level 1); no NUL or lone surrogate in any key or string, no key `__proto__`, " +

@@ -131,14 +131,7 @@ function headersFor(status: number, throttled: boolean) {
 
 type ResponseConfig = Exclude<RouteConfig["responses"][string], { $ref: string }>;
 
-/**
- * The problem+json responses for these statuses, with their headers; 405 and 500, which any
- * route can answer, are always among them. routeResponses() is the usual way in.
- */
-export function problemResponses(...statuses: ProblemStatus[]): Record<string, ResponseConfig> {
-  return problems(new Set(statuses), () => false);
-}
-
+/** The problem+json responses for these statuses, and for 405 and 500, which any route can answer. */
 function problems(statuses: Set<ProblemStatus>, throttled: (status: number) => boolean) {
   const all = [...new Set<ProblemStatus>([...statuses, 405, 500])].sort((a, b) => a - b);
   return Object.fromEntries(

@@ -44,6 +44,16 @@ export function textProblem(value: string): string | null {
   return null;
 }
 
+const UNDISPLAYABLE = new RegExp(`\u0000|${LONE_SURROGATE.source}`, "g");
+
+/**
+ * Client text made fit for a sentence the API writes (a problem's `detail`): NUL and lone
+ * surrogates become U+FFFD, so the response's own text obeys the rules above.
+ */
+export function displayable(value: string): string {
+  return value.replace(UNDISPLAYABLE, "\uFFFD");
+}
+
 const typeError = (issue: { input?: unknown }) =>
   issue.input === undefined
     ? "This field is required."

@@ -1,5 +1,6 @@
 import type { ZodError } from "zod";
 import { ApiError, type FieldErrors } from "./errors";
+import { displayable } from "./text";
 
 /**
  * Zod issues as the DRF-style field map: `{"severity": ["..."]}`, `{"3.severity": [...]}`;
@@ -41,14 +42,15 @@ export function validationHook(result: ValidationResult): void {
   });
 }
 
-// Field names come from the client: the sentence names a few, each cut short, and counts the rest.
+// Field names come from the client: the sentence names a few, each cut short and made displayable,
+// and counts the rest.
 const LISTED_FIELDS = 10;
 const LISTED_NAME_CHARS = 64;
 
 function fieldList(names: string[]): string {
   const listed = names.slice(0, LISTED_FIELDS).map((name) => {
-    const chars = [...name];
-    return chars.length > LISTED_NAME_CHARS ? `${chars.slice(0, LISTED_NAME_CHARS - 1).join("")}…` : name;
+    const chars = [...displayable(name)];
+    return chars.length > LISTED_NAME_CHARS ? `${chars.slice(0, LISTED_NAME_CHARS - 1).join("")}…` : chars.join("");
   });
   const rest = names.length - listed.length;
   return rest > 0 ? `${listed.join(", ")} and ${rest} more` : listed.join(", ");

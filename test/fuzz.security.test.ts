@@ -1,0 +1,367 @@
+import { env, exports } from "cloudflare:workers";
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { HOSTILE_PARAMETERS, HUGE_NUMBER, HUGE_NUMBER_MARK, mutated, valid } from "./fuzz/arbitraries";
+import { type Document, onlyFiniteNumbers, resolve, type Schema, validate } from "./fuzz/json-schema";
+import { BASE, createUser } from "./helpers";
+
+/**
+ * Issue 8, item 12: the app's own OpenAPI document drives a property-based fuzz of every
+ * operation in it, so a new route is fuzzed without anyone writing a case for it. For each
+ * operation, fast-check generates requests from the documented schemas (valid ones, and
+ * mutations: wrong types, missing and unknown fields, boundary lengths, NUL, lone surrogates,
+ * bidi overrides, deep nesting, huge numbers, odd timestamps, prototype-named keys, undeclared
+ * media types, bad ids, missing or forged credentials) and sends them through the Worker.
+ * Every response must be: no 5xx; a documented status; a body valid against the documented
+ * schema, with the documented required headers; errors as problem+json carrying the request id;
+ * valid input not refused (400/413/415), invalid input not accepted; no valid token, 401.
+ *
+ * Protected operations are called with an admin's token (admins may do everything); which other
+ * principals may call what is auth-matrix.test.ts's table. Ids in paths are those of resources
+ * the fuzz created itself (followed through the document's `links`), or ids that cannot exist,
+ * so no other test's rows are touched.
+ *
+ * Fixed seed, FUZZ_RUNS cases per operation (default 200); for a long local run:
+ *   FUZZ_RUNS=5000 FUZZ_SEED=$RANDOM npm test -- test/fuzz.security.test.ts
+ * A failure prints the seed and the shrunk counterexample.
+ */
+type Parameter = { name: string; in: "path" | "query" | "header"; required?: boolean; schema: Schema };
+type Operation = {
+  operationId: string;
+  security?: Record<string, string[]>[];
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, { schema: Schema }> };
+  responses: Record<string, DocumentedResponse & Schema>;
+};
+type DocumentedResponse = {
+  headers?: Record<string, Schema>;
+  content?: Record<string, { schema: Schema }>;
+  links?: Record<string, { operationId: string; parameters: Record<string, string> }>;
+};
+type Op = { method: string; path: string; op: Operation };
+
+const doc = (await (await exports.default.fetch(`${BASE}/api/openapi.json`)).json()) as Document & {
+  paths: Record<string, Record<string, Operation>>;
+};
+// Operations whose responses link to others go first: what they create feeds the others' ids.
+const operations: Op[] = Object.entries(doc.paths)
+  .flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method, path, op })))
+  .sort((a, b) => Number(hasLinks(b.op)) - Number(hasLinks(a.op)));
+
+const RUNS = Number(env.FUZZ_RUNS || 200);
+const SEED = Number(env.FUZZ_SEED || 20261125);
+const MAX_BODY_BYTES = Number(env.MAX_BODY_BYTES);
+
+function hasLinks(op: Operation): boolean {
+  return Object.values(op.responses).some((r) => r.links && Object.keys(r.links).length > 0);
+}
+
+const isProtected = (op: Operation) => (op.security ?? []).some((requirement) => "bearerAuth" in requirement);
+const isJson = (mediaType: string) => /^application\/(?:[\w.-]+\+)?json$/.test(mediaType);
+
+/** Ids of resources the fuzz created itself (found through the document's links), by path and parameter. */
+const pools = new Map<string, unknown[]>();
+let adminToken = "";
+
+beforeAll(async () => {
+  adminToken = (await createUser("admin")).token;
+});
+
+/**
+ * Rules the document can state only in prose (a description), by operationId: a request that
+ * breaks one is invalid however valid its parts. `body` is the parsed JSON body, if any.
+ */
+const PROSE_RULES: Record<string, (request: { query: Map<string, string>; body: unknown }) => string | null> = {
+  listAlerts: ({ query }) =>
+    query.has("severity") && query.has("event__severity") && query.get("severity") !== query.get("event__severity")
+      ? "severity contradicts event__severity"
+      : null,
+};
+
+type Credentials = "token" | "none" | "forged";
+type PathValue = { pool: number } | { raw: string };
+type Body = { text: string; contentType: string };
+type Case = {
+  credentials: Credentials;
+  path: Record<string, PathValue>;
+  query: [string, string][];
+  headers: [string, string][];
+  body?: Body;
+};
+
+const serialize = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+
+/** Optional parameters of one location, each left out, valid, or hostile. */
+function parametersArbitrary(parameters: Parameter[]): fc.Arbitrary<[string, string][]> {
+  return fc
+    .tuple(
+      ...parameters.map((p) => {
+        const value = fc.oneof({ weight: 5, arbitrary: valid(doc, p.schema).map(serialize) }, HOSTILE_PARAMETERS);
+        return p.required ? value : fc.option(value, { freq: 2 });
+      }),
+    )
+    .map((values) =>
+      values.flatMap((value, i): [string, string][] => (value === null ? [] : [[parameters[i]?.name ?? "", value]])),
+    );
+}
+
+function caseArbitrary({ op }: Op): fc.Arbitrary<Case> {
+  const credentials: fc.Arbitrary<Credentials> = isProtected(op)
+    ? fc.oneof(
+        { weight: 8, arbitrary: fc.constant("token" as const) },
+        fc.constantFrom("none" as const, "forged" as const),
+      )
+    : fc.constant("none");
+  const parameters = op.parameters ?? [];
+  const path = fc.record(
+    Object.fromEntries(
+      parameters
+        .filter((p) => p.in === "path")
+        .map((p) => [
+          p.name,
+          fc.oneof<fc.Arbitrary<PathValue>[]>(
+            fc.nat().map((pool) => ({ pool })),
+            // Far past any id this test database hands out: a resource that cannot exist.
+            fc.integer({ min: 10 ** 12, max: Number.MAX_SAFE_INTEGER }).map((id) => ({ raw: String(id) })),
+            HOSTILE_PARAMETERS.map((raw) => ({ raw })),
+          ),
+        ]),
+    ),
+  );
+  const query = parametersArbitrary(parameters.filter((p) => p.in === "query"));
+  // A header can carry only visible ASCII and spaces; anything else never leaves the client.
+  const headers = parametersArbitrary(parameters.filter((p) => p.in === "header")).map((pairs) =>
+    pairs.filter(([, value]) => /^[\x20-\x7e]*$/.test(value)),
+  );
+  const content = op.requestBody?.content ?? {};
+  const body = Object.keys(content).length ? bodyArbitrary(content) : fc.constant(undefined);
+  return fc.record(
+    { credentials, path, query, headers, body },
+    { requiredKeys: ["credentials", "path", "query", "headers"] },
+  );
+}
+
+function bodyArbitrary(content: Record<string, { schema: Schema }>): fc.Arbitrary<Body> {
+  const declared = Object.keys(content);
+  const declaredBody = fc.constantFrom(...declared).chain((contentType) => {
+    const schema = (content[contentType] as { schema: Schema }).schema;
+    const value = valid(doc, schema);
+    // A body that is not JSON (NDJSON, say) is text its own schema describes.
+    if (!isJson(contentType)) return value.map((text) => ({ text: String(text), contentType }));
+    const text = fc.oneof(
+      { weight: 5, arbitrary: value.map((v) => JSON.stringify(v)) },
+      {
+        weight: 5,
+        arbitrary: value
+          .chain((v) => mutated(doc, schema, v))
+          .map((v) => JSON.stringify(v).replaceAll(JSON.stringify(HUGE_NUMBER_MARK), HUGE_NUMBER)),
+      },
+      { weight: 1, arbitrary: value.map((v) => `\uFEFF${JSON.stringify(v)}`) },
+      { weight: 1, arbitrary: fc.constantFrom("{", "", "[1,", '{"a":1}}', "nul", "{'single': 1}") },
+    );
+    return text.map((t) => ({ text: t, contentType }));
+  });
+  const jsonSchema = Object.entries(content).find(([type]) => isJson(type))?.[1].schema ?? {};
+  const undeclared = fc
+    .tuple(
+      valid(doc, jsonSchema).map((v) => JSON.stringify(v)),
+      fc.constantFrom(
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/vnd.api+json",
+        "application/merge-patch+json",
+        "application/json; charset=iso-8859-1",
+      ),
+    )
+    .map(([text, contentType]) => ({ text, contentType }));
+  return fc.oneof({ weight: 8, arbitrary: declaredBody }, undeclared);
+}
+
+/**
+ * What a URL can carry: UTF-8, so a lone surrogate travels as U+FFFD (URLSearchParams and
+ * encodeURIComponent's rule; the latter throws instead). The document judges what arrives.
+ */
+const wellFormed = (value: string) =>
+  value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+
+/**
+ * The concrete request of a case, and why it is invalid by the document (nothing: it is valid).
+ * `routed` is false when a path parameter is empty: the URL is then no longer this operation's.
+ */
+function resolveCase({ op, path: template }: Op, c: Case) {
+  const invalid: string[] = [];
+  const parameters = op.parameters ?? [];
+  let path = template;
+  let routed = true;
+  for (const p of parameters.filter((q) => q.in === "path")) {
+    const pathValue = c.path[p.name] as PathValue;
+    const pool = pools.get(`${template} ${p.name}`) ?? [];
+    const raw = wellFormed(
+      "pool" in pathValue ? String(pool.length ? pool[pathValue.pool % pool.length] : 10 ** 13) : pathValue.raw,
+    );
+    routed &&= raw !== "";
+    path = path.replace(`{${p.name}}`, encodeURIComponent(raw));
+    invalid.push(...parameterProblems(p.schema, raw, `path ${p.name}`));
+  }
+  const query = new Map(c.query.map(([name, value]) => [name, wellFormed(value)]));
+  const headers = new Map(c.headers);
+  for (const p of parameters.filter((q) => q.in !== "path")) {
+    const value = (p.in === "query" ? query : headers).get(p.name);
+    if (value !== undefined) invalid.push(...parameterProblems(p.schema, value, `${p.in} ${p.name}`));
+    else if (p.required) invalid.push(`${p.in} ${p.name} missing`);
+  }
+  if (c.body) invalid.push(...bodyProblems(op, c.body));
+  else if (op.requestBody) invalid.push("no body");
+  const prose = PROSE_RULES[op.operationId]?.({ query, body: parsedBody(c.body) });
+  if (prose) invalid.push(prose);
+  // Past MAX_BODY_BYTES a body may be refused (413) whatever it holds: some routes take more.
+  const oversize = c.body !== undefined && new TextEncoder().encode(c.body.text).byteLength > MAX_BODY_BYTES;
+  return { path, query, headers, invalid, routed, oversize };
+}
+
+function parameterProblems(schema: Schema, raw: string, where: string): string[] {
+  const s = resolve(doc, schema);
+  if (s.type === "integer") {
+    if (!/^-?(0|[1-9]\d*)$/.test(raw)) return [`${where}: not an integer`];
+    return validate(doc, s, Number(raw), where);
+  }
+  return validate(doc, s, raw, where);
+}
+
+function bodyProblems(op: Operation, body: Body): string[] {
+  const content = op.requestBody?.content ?? {};
+  const essence = body.contentType.split(";")[0]?.trim() ?? "";
+  if (!(essence in content) || /charset=(?!utf-8)/i.test(body.contentType)) return ["undeclared media type"];
+  const schema = (content[essence] as { schema: Schema }).schema;
+  // Sent as UTF-8, so what arrives is the well-formed text (JSON escapes lone surrogates instead).
+  if (!isJson(essence)) return validate(doc, schema, wellFormed(body.text), "body");
+  if (body.text.startsWith("\uFEFF")) return ["byte order mark"];
+  let value: unknown;
+  try {
+    value = JSON.parse(body.text);
+  } catch {
+    return ["not JSON"];
+  }
+  // JSON can write numbers no double holds; the document refuses them (they parse as Infinity).
+  if (!onlyFiniteNumbers(value)) return ["number beyond a double"];
+  return validate(doc, schema, value, "body");
+}
+
+function parsedBody(body: Body | undefined): unknown {
+  try {
+    return body && isJson(body.contentType.split(";")[0] ?? "") ? JSON.parse(body.text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function requestHeaders(c: Case, headers: Map<string, string>): Headers {
+  const out = new Headers([...headers]);
+  if (c.credentials === "token") out.set("Authorization", `Bearer ${adminToken}`);
+  // Signed with no key at all (`alg: none`): the oldest trick in jwt_tool's book.
+  if (c.credentials === "forged") out.set("Authorization", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.");
+  if (c.body) out.set("Content-Type", c.body.contentType);
+  return out;
+}
+
+/** What the document promises about any response of this operation. */
+async function checkResponse(o: Op, res: Response): Promise<unknown> {
+  const status = String(res.status);
+  expect(res.status, "no server error").toBeLessThan(500);
+  const documented = o.op.responses[status];
+  expect(documented, `status ${status} is documented`).toBeDefined();
+  const response = resolve(doc, documented as Schema) as DocumentedResponse;
+  for (const [name, ref] of Object.entries(response.headers ?? {})) {
+    const header = resolve(doc, ref);
+    const value = res.headers.get(name);
+    if (header.required) expect(value, `required header ${name}`).not.toBeNull();
+    if (value !== null && header.schema) {
+      const schema = resolve(doc, header.schema as Schema);
+      const typed = schema.type === "integer" ? Number(value) : value;
+      expect(validate(doc, schema, typed, name), `header ${name}: ${value}`).toEqual([]);
+    }
+  }
+  const text = await res.text();
+  const mediaType = res.headers.get("Content-Type")?.split(";")[0] ?? "";
+  if (!response.content) {
+    expect(text, "no body where none is documented").toBe("");
+    return undefined;
+  }
+  expect(Object.keys(response.content), "documented media type").toContain(mediaType);
+  const body = JSON.parse(text) as Record<string, unknown>;
+  const schema = (response.content[mediaType] as { schema: Schema }).schema;
+  expect(validate(doc, schema, body, "response"), "body matches the documented schema").toEqual([]);
+  if (res.status >= 400) {
+    expect(mediaType).toBe("application/problem+json");
+    expect(body.status).toBe(res.status);
+    expect(body.request_id, "request_id in the problem").toBe(res.headers.get("X-Request-Id"));
+  }
+  return body;
+}
+
+/** Ids a created resource's links point at, kept for the operations they name. */
+function remember(o: Op, status: string, body: unknown): void {
+  const links = o.op.responses[status]?.links ?? {};
+  for (const link of Object.values(links)) {
+    const target = operations.find((t) => t.op.operationId === link.operationId);
+    if (!target) continue;
+    for (const [name, expression] of Object.entries(link.parameters)) {
+      const pointer = /^\$response\.body#(\/.*)$/.exec(expression)?.[1] ?? "";
+      const value = pointer
+        .split("/")
+        .slice(1)
+        .reduce<unknown>((node, key) => (node as Record<string, unknown> | null)?.[key], body);
+      if (value === null || value === undefined) continue;
+      const key = `${target.path} ${name}`;
+      pools.set(key, [...(pools.get(key) ?? []), value]);
+    }
+  }
+}
+
+describe("schema-driven fuzz of every operation in the OpenAPI document", () => {
+  it("finds the operations to fuzz", () => {
+    expect(operations.length).toBeGreaterThanOrEqual(12);
+  });
+
+  operations.forEach((o, index) => {
+    it(
+      `${o.op.operationId} (${o.method.toUpperCase()} ${o.path})`,
+      async () => {
+        const seen = { valid: 0, invalid: 0 };
+        await fc.assert(
+          fc.asyncProperty(caseArbitrary(o), async (c) => {
+            const { path, query, headers, invalid, routed, oversize } = resolveCase(o, c);
+            const search = new URLSearchParams([...query]).toString();
+            const request = new Request(`${BASE}${path}${search ? `?${search}` : ""}`, {
+              method: o.method.toUpperCase(),
+              headers: requestHeaders(c, headers),
+              body: c.body?.text,
+            });
+            const res = await exports.default.fetch(request);
+            const body = await checkResponse(o, res);
+            if (!routed) {
+              expect(res.status, "a URL that is not the operation's").toBe(404);
+            } else if (c.credentials !== "token" && isProtected(o.op)) {
+              expect(res.status, "without a valid token").toBe(401);
+            } else if (oversize && res.status === 413) {
+              // Refused for its size alone, which is the server's right past MAX_BODY_BYTES.
+            } else if (invalid.length) {
+              seen.invalid++;
+              expect(res.status, `invalid input is not accepted (${invalid.join("; ")})`).toBeGreaterThanOrEqual(400);
+            } else {
+              seen.valid++;
+              expect([400, 413, 415], "valid input is not refused").not.toContain(res.status);
+              if (res.status < 300) remember(o, String(res.status), body);
+            }
+          }),
+          { seed: SEED + index, numRuns: RUNS },
+        );
+        // A generator that only ever made one kind of request would test half of what it claims.
+        const takesInput = (o.op.parameters?.length ?? 0) > 0 || o.op.requestBody !== undefined;
+        expect(seen.valid, "valid requests were generated").toBeGreaterThan(0);
+        if (takesInput) expect(seen.invalid, "invalid requests were generated").toBeGreaterThan(0);
+      },
+      60_000 + RUNS * 500,
+    );
+  });
+});
