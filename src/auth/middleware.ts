@@ -6,7 +6,7 @@ import { guard } from "../guard/stub";
 import { ApiError } from "../http/errors";
 import { isWellFormedKey, KEY_PREFIX, keyHash } from "../keys/format";
 import { enforce, ruleFor } from "../limiter/headers";
-import { can, type Permission, throttleScope } from "./permissions";
+import { can, type Permission, type ThrottleScope, throttleScope } from "./permissions";
 import { InvalidTokenError, verifyAccessToken } from "./tokens";
 
 const REALM = 'Bearer realm="vigil"';
@@ -60,6 +60,11 @@ export type AuthorizeOptions = {
  * still valid (401), whether it grants `permission` (403) and whether the budget allows it (429,
  * with the ratelimit headers on every answer); then `principal` is set.
  *
+ * For a person's read, whose role the verified token already carries, that call and the route's
+ * own query run side by side: the guard never adds to a read's latency, and a read the guard
+ * refuses has its result thrown away. Writes, and anything done with an API key (which only the
+ * guard can vouch for), wait for the guard first.
+ *
  * If the guard cannot be reached, an access token is let through on its signature and role
  * (fail open, logged: an outage must not stop alert ingestion), but an API key, which only the
  * guard can vouch for, is refused with 503.
@@ -68,34 +73,62 @@ export function authorize(permission: Permission, options: AuthorizeOptions = {}
   return async (c, next) => {
     const credential = c.get("credential");
     const scope = throttleScope(permission, c.req.method);
-    let result: AdmitResult;
-    try {
-      result = await guard(c.env, credential).admit({
-        credential,
-        permission,
-        scope,
-        rule: ruleFor(getConfig(c.env), scope),
-        cost: options.cost?.(c) ?? 1,
-      });
-    } catch (error) {
-      if (credential.type === "key") {
-        console.error(logLine(c, "guard unreachable; refusing API key", error));
-        throw new ApiError("SERVICE_UNAVAILABLE", "API keys cannot be checked right now; try again shortly.", {
-          headers: { "Retry-After": "5" },
-        });
-      }
-      console.warn(logLine(c, "guard unreachable; failing open", error));
+    const admission = admit(c, credential, permission, scope, options);
+    if (scope === "read" && credential.type === "user") {
       if (!can(credential.principal, permission)) throw forbidden();
       c.set("principal", credential.principal);
-      return next();
+      // Settled either way before the handler's errors are looked at.
+      const [verdict] = await Promise.allSettled([admission, next()]);
+      if (verdict.status === "rejected") throw verdict.reason;
+      apply(c, scope, verdict.value);
+      return;
     }
-    recordRoundTrips(result.dbRoundTrips);
-    if (result.outcome === "unauthenticated") throw unauthorized(result.detail, "invalid_token");
-    if (result.outcome === "forbidden") throw forbidden();
-    enforce(c, scope, result.decision);
-    c.set("principal", result.principal);
+    apply(c, scope, await admission);
     await next();
   };
+}
+
+/** The guard's answer, or null when it cannot be reached and the credential may go on without it. */
+async function admit(
+  c: Context<AppEnv>,
+  credential: Credential,
+  permission: Permission,
+  scope: ThrottleScope,
+  options: AuthorizeOptions,
+): Promise<AdmitResult | null> {
+  try {
+    return await guard(c.env, credential).admit({
+      credential,
+      permission,
+      scope,
+      rule: ruleFor(getConfig(c.env), scope),
+      cost: options.cost?.(c) ?? 1,
+    });
+  } catch (error) {
+    if (credential.type === "key") {
+      console.error(logLine(c, "guard unreachable; refusing API key", error));
+      throw new ApiError("SERVICE_UNAVAILABLE", "API keys cannot be checked right now; try again shortly.", {
+        headers: { "Retry-After": "5" },
+      });
+    }
+    console.warn(logLine(c, "guard unreachable; failing open", error));
+    if (!can(credential.principal, permission)) throw forbidden();
+    return null;
+  }
+}
+
+/** Refuses (401, 403, 429) or lets through with the ratelimit headers and the principal set. */
+function apply(c: Context<AppEnv>, scope: ThrottleScope, result: AdmitResult | null): void {
+  if (!result) {
+    const credential = c.get("credential");
+    if (credential.type === "user") c.set("principal", credential.principal);
+    return;
+  }
+  recordRoundTrips(result.dbRoundTrips);
+  if (result.outcome === "unauthenticated") throw unauthorized(result.detail, "invalid_token");
+  if (result.outcome === "forbidden") throw forbidden();
+  enforce(c, scope, result.decision);
+  c.set("principal", result.principal);
 }
 
 function logLine(c: Context<AppEnv>, msg: string, error: unknown): string {
