@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Principal } from "../auth/principal";
 import type { Db } from "../db/client";
 import { isoUtc } from "../db/sql";
@@ -24,15 +24,6 @@ export type HistoryView = {
 type Page<T> = { exists: boolean; count: number; results: T[] };
 type PageRow<T> = { exists: boolean; total: string; item: T | null };
 
-function toPage<T>(rows: PageRow<T>[]): Page<T> {
-  const first = rows[0];
-  return {
-    exists: first?.exists ?? false,
-    count: Number(first?.total ?? 0),
-    results: rows.flatMap((r) => (r.item ? [r.item] : [])),
-  };
-}
-
 const noteJson = sql`json_build_object(
   'id', n.id, 'alert_id', n.alert_id, 'author', (select username from users where id = n.author_id),
   'body', n.body, 'created_at', ${isoUtc(sql`n.created_at`)})`;
@@ -50,46 +41,70 @@ export async function addNote(db: Db, alertId: number, author: Principal, body: 
   return rows[0]?.note ?? null;
 }
 
+/**
+ * One page of something that belongs to an alert, with its total and whether the alert exists, in
+ * one statement. `items` selects `item` (the JSON) plus the columns `order` sorts by.
+ */
+async function pageOfAlert<T>(
+  db: Db,
+  alertId: number,
+  part: { count: SQL; items: SQL; order: SQL },
+  page: PageRequest,
+): Promise<Page<T>> {
+  const { rows } = await db.execute<PageRow<T>>(sql`
+    select exists (select 1 from alerts where id = ${alertId}) as exists, (${part.count}) as total, p.item
+    from (select 1) one left join (${part.items} order by ${part.order} limit ${page.limit} offset ${page.offset}) p on true
+    order by ${part.order}`);
+  const first = rows[0];
+  return {
+    exists: first?.exists ?? false,
+    count: Number(first?.total ?? 0),
+    results: rows.flatMap((r) => (r.item ? [r.item] : [])),
+  };
+}
+
 /** The alert's notes, oldest first. */
-export async function listNotes(db: Db, alertId: number, page: PageRequest): Promise<Page<NoteView>> {
-  const { rows } = await db.execute<PageRow<NoteView>>(sql`
-    select exists (select 1 from alerts where id = ${alertId}) as exists,
-           (select count(*) from alert_notes where alert_id = ${alertId}) as total, p.item
-    from (select 1) one left join (
-      select ${noteJson} as item, n.id from alert_notes n where n.alert_id = ${alertId}
-      order by n.id limit ${page.limit} offset ${page.offset}
-    ) p on true
-    order by p.id`);
-  return toPage(rows);
+export function listNotes(db: Db, alertId: number, page: PageRequest): Promise<Page<NoteView>> {
+  return pageOfAlert(
+    db,
+    alertId,
+    {
+      count: sql`select count(*) from alert_notes where alert_id = ${alertId}`,
+      items: sql`select ${noteJson} as item, n.id from alert_notes n where n.alert_id = ${alertId}`,
+      order: sql`id`,
+    },
+    page,
+  );
 }
 
 /** The alert's history, oldest first. */
-export async function listHistory(db: Db, alertId: number, page: PageRequest): Promise<Page<HistoryView>> {
-  const { rows } = await db.execute<PageRow<HistoryView>>(sql`
-    select exists (select 1 from alerts where id = ${alertId}) as exists,
-           (select count(*) from alert_history where alert_id = ${alertId}) as total, p.item
-    from (select 1) one left join (
-      select json_build_object(
-        'id', h.id, 'at', ${isoUtc(sql`h.at`)}, 'actor', json_build_object('type', h.actor_type, 'name', h.actor_name),
-        'action', h.action, 'from', h.from_value, 'to', h.to_value) as item, h.id
-      from alert_history h where h.alert_id = ${alertId}
-      order by h.id limit ${page.limit} offset ${page.offset}
-    ) p on true
-    order by p.id`);
-  return toPage(rows);
+export function listHistory(db: Db, alertId: number, page: PageRequest): Promise<Page<HistoryView>> {
+  return pageOfAlert(
+    db,
+    alertId,
+    {
+      count: sql`select count(*) from alert_history where alert_id = ${alertId}`,
+      items: sql`select json_build_object(
+          'id', h.id, 'at', ${isoUtc(sql`h.at`)}, 'actor', json_build_object('type', h.actor_type, 'name', h.actor_name),
+          'action', h.action, 'from', h.from_value, 'to', h.to_value) as item, h.id
+        from alert_history h where h.alert_id = ${alertId}`,
+      order: sql`id`,
+    },
+    page,
+  );
 }
 
 /** The events grouped into the alert (the one that opened it included), newest first. */
-export async function listAlertEvents(db: Db, alertId: number, page: PageRequest): Promise<Page<EventView>> {
-  const { rows } = await db.execute<PageRow<EventView>>(sql`
-    select exists (select 1 from alerts where id = ${alertId}) as exists,
-           (select count(*) from events where alert_id = ${alertId}) as total, p.item
-    from (select 1) one left join (
-      select ${eventJson} as item, e.created_at, e.id
-      from events e join alerts a on a.id = e.alert_id
-      where e.alert_id = ${alertId}
-      order by e.created_at desc, e.id desc limit ${page.limit} offset ${page.offset}
-    ) p on true
-    order by p.created_at desc, p.id desc`);
-  return toPage(rows);
+export function listAlertEvents(db: Db, alertId: number, page: PageRequest): Promise<Page<EventView>> {
+  return pageOfAlert(
+    db,
+    alertId,
+    {
+      count: sql`select count(*) from events where alert_id = ${alertId}`,
+      items: sql`select ${eventJson} as item, e.created_at, e.id
+        from events e join alerts a on a.id = e.alert_id where e.alert_id = ${alertId}`,
+      order: sql`created_at desc, id desc`,
+    },
+    page,
+  );
 }

@@ -1,5 +1,6 @@
+import { ExpiringEntries } from "./expiring";
+
 const GENERATION = "gen";
-const SESSION_PREFIX = "sid:";
 
 /**
  * Which of a user's access tokens are void, without a database: those issued under an older
@@ -9,27 +10,24 @@ const SESSION_PREFIX = "sid:";
  */
 export class UserTokens {
   private minGeneration = 0;
-  private readonly endedSessions = new Map<string, number>();
+  private readonly endedSessions: ExpiringEntries;
 
-  constructor(private readonly storage: DurableObjectStorage) {}
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.endedSessions = new ExpiringEntries(storage, "sid:");
+  }
 
   load(key: string, value: unknown): boolean {
     if (key === GENERATION && typeof value === "number") {
       this.minGeneration = value;
       return true;
     }
-    if (key.startsWith(SESSION_PREFIX) && typeof value === "number") {
-      this.endedSessions.set(key.slice(SESSION_PREFIX.length), value);
-      return true;
-    }
-    return false;
+    return this.endedSessions.load(key, value);
   }
 
   /** Why the token is void, or null when it is not. */
   voidReason(session: string, generation: number, now: number): string | null {
     if (generation < this.minGeneration) return "Token has been revoked: the account changed since it was issued.";
-    const until = this.endedSessions.get(session);
-    if (until !== undefined && until > now) return "Token has been revoked: its session has ended.";
+    if (this.endedSessions.holds(session, now)) return "Token has been revoked: its session has ended.";
     return null;
   }
 
@@ -41,21 +39,14 @@ export class UserTokens {
   }
 
   async endSession(session: string, until: number): Promise<void> {
-    this.endedSessions.set(session, Math.max(until, this.endedSessions.get(session) ?? 0));
-    await this.storage.put(SESSION_PREFIX + session, this.endedSessions.get(session));
+    await this.endedSessions.set(session, until);
   }
 
   nextCleanup(): number {
-    return Math.max(0, ...this.endedSessions.values());
+    return this.endedSessions.nextCleanup();
   }
 
   cleanup(now: number): string[] {
-    const done: string[] = [];
-    for (const [session, until] of this.endedSessions) {
-      if (until > now) continue;
-      this.endedSessions.delete(session);
-      done.push(SESSION_PREFIX + session);
-    }
-    return done;
+    return this.endedSessions.cleanup(now);
   }
 }
