@@ -13,7 +13,10 @@ export type Row = {
   rps: number;
   /** For scenarios whose requests carry several units of work (events in a batch). */
   units?: { name: string; perSecond: number };
+  /** req/s against baseline's, in the same run and mode. */
   vsBaseline: number;
+  /** Worker CPU per request against baseline's: steadier than milliseconds on a busy machine. */
+  cpuVsBaseline: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -32,7 +35,7 @@ export function toRow(
   s: Scenario,
   result: LoadResult,
   roundTrips: number | null,
-  baselineRps: number | undefined,
+  baseline: Row | undefined,
   dbLatencyMs: number,
   extra: Record<string, number> | undefined,
 ): Row {
@@ -41,6 +44,7 @@ export function toRow(
     Object.fromEntries(Object.entries(cpu).map(([name, c]) => [name === mode ? "worker" : name, c]));
   const cpu = byComponent(result.cpu);
   const expectedMs = (roundTrips ?? 0) * dbLatencyMs;
+  const workerMs = perRequest(cpu.worker?.total ?? 0);
   return {
     mode,
     scenario: s.name,
@@ -49,7 +53,8 @@ export function toRow(
     seconds: result.seconds,
     rps: result.rps,
     ...(s.units && { units: { name: s.units.name, perSecond: result.rps * s.units.perRequest } }),
-    vsBaseline: result.rps / (baselineRps ?? result.rps),
+    vsBaseline: result.rps / (baseline?.rps ?? result.rps),
+    cpuVsBaseline: workerMs / (baseline?.cpuMsPerRequest.worker ?? workerMs),
     p50: result.p50,
     p99: result.p99,
     non2xx: result.non2xx,
@@ -85,10 +90,11 @@ export function throughputTable(rows: Row[]): string {
       "non-2xx",
       "db round trips",
       "Worker CPU ms/req",
+      "x baseline",
       "endpoint ms/req",
       "postgres ms/req",
     ],
-    ["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
+    ["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
     rows.map((r) => [
       r.mode,
       r.scenario,
@@ -99,6 +105,7 @@ export function throughputTable(rows: Row[]): string {
       String(r.non2xx),
       String(r.roundTrips ?? "-"),
       f2(r.cpuMsPerRequest.worker ?? 0),
+      f1(r.cpuVsBaseline),
       f2(r.cpuMsPerRequest.endpoint ?? 0),
       f2(r.cpuMsPerRequest.postgres ?? 0),
     ]),

@@ -13,7 +13,7 @@ import { profiler, profileTable, summarise } from "./profile";
 import { devCostTable, latencyTable, type Row, throughputTable, toRow } from "./report";
 import { type Scenario, type ScenarioContext, scenarios } from "./scenarios";
 import { MODES, type Mode, type Server, startWorkerd, startWranglerDev } from "./servers";
-import { adminAuth, runScenario, type ScenarioRun } from "./session";
+import { adminAuth, requestsFor, runScenario, type ScenarioRun } from "./session";
 import { root, type Stack, startStack } from "./stack";
 import { workerdBinary } from "./workerd-config";
 
@@ -75,9 +75,9 @@ async function context(server: Server, stack: Stack): Promise<ScenarioContext> {
 async function runMode(mode: Mode, server: Server, list: Scenario[], ctx: ScenarioContext): Promise<Row[]> {
   const rows: Row[] = [];
   for (const s of list) {
-    log(`${mode} / ${s.name}: ${shape.duration ? `${shape.duration} s` : `${shape.requests} requests`}…`);
+    log(`${mode} / ${s.name}: ${shape.duration ? `${shape.duration} s` : `${requestsFor(s, shape)} requests`}…`);
     const { result, roundTrips, extra } = await runScenario(server, s, ctx, shape);
-    const baseline = rows.find((r) => r.scenario === "baseline")?.rps;
+    const baseline = rows.find((r) => r.scenario === "baseline");
     const row = toRow(mode, s, result, roundTrips, baseline, dbLatencyMs, extra);
     rows.push(row);
     const cpu = Object.entries(row.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms.toFixed(2)}`);

@@ -26,6 +26,11 @@ async function probe(url: string, spec: RequestSpec): Promise<number | null> {
   return m?.[1] ? Number(m[1]) : null;
 }
 
+/** A scenario's share of --requests: all of it, unless it caps itself (login). */
+export function requestsFor(s: Scenario, shape: LoadShape): number {
+  return Math.min(shape.requests, s.requests ?? shape.requests);
+}
+
 export type ScenarioRun = { result: LoadResult; roundTrips: number | null; extra?: Record<string, number> };
 
 /**
@@ -48,7 +53,7 @@ export async function runScenario(
       headers: { ...(s.auth ? ctx.adminAuth : {}), ...s.headers, ...overrides.headers },
     };
     const roundTrips = await probe(server.url, spec);
-    const requests = Math.min(shape.requests, s.requests ?? shape.requests);
+    const requests = requestsFor(s, shape);
     const warmup = Math.min(shape.warmup, Math.ceil(requests / 10));
     const result = await measure(server.url, spec, { ...shape, requests }, warmup, server.components, during);
     return { result, roundTrips, ...(collect && { extra: await collect() }) };

@@ -97,9 +97,11 @@ async function startEndpointProcess(connectionString: string, latencyMs: number)
 }
 
 /**
- * 100,000 High/Critical events with their alerts (none Resolved), in one statement, then
- * `analyze` so the planner sees the real sizes. Straight to PostgreSQL: the Worker's driver
- * bounds a query at 10 s, which a busy machine can exceed here.
+ * 100,000 High/Critical events with their alerts (none Resolved), in one statement. Then
+ * `vacuum analyze`, as autovacuum would soon do to a table that size: the planner sees the real
+ * sizes, and the visibility map lets counts be index-only scans (without it, events-list's count
+ * is a sequential scan, 45 ms instead of 10). Straight to PostgreSQL: the Worker's driver bounds a
+ * query at 10 s, which a busy machine can exceed here.
  */
 async function seed(connectionString: string): Promise<void> {
   const client = new pg.Client({ connectionString });
@@ -117,7 +119,7 @@ async function seed(connectionString: string): Promise<void> {
     insert into alerts (event_id, severity, status, created_at, updated_at)
     select id, severity, (array['Open','Acknowledged','Investigating'])[1 + id % 3]::alert_status, created_at, created_at
     from e`);
-    await client.query("analyze");
+    await client.query("vacuum analyze events, alerts");
   } finally {
     await client.end();
   }
