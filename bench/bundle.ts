@@ -57,6 +57,8 @@ export function partOf(path: string): string {
   const own = sourcePath(path);
   if (!path.includes("node_modules/")) return own;
   const [first = "", second = ""] = own.split("/");
+  // `node_modules/src/...`: a package's own source map pointing outside it (drizzle-orm's).
+  if (first === "src") return "(a package, by its source map)";
   return first.startsWith("@") ? `${first}/${second}` : first;
 }
 

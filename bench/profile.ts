@@ -166,11 +166,12 @@ function locate(frame: Node["callFrame"], map: SourceMap, moduleAt: (line: numbe
   // Built-ins implemented natively (fetch, Response, crypto.subtle, storage...) have no script.
   if (!frame.url) return { part: "(native: built-ins)", name, native: true };
   if (!frame.url.endsWith("index.js")) return { part: `(runtime: ${frame.url.split(":")[0]})`, name, native: false };
-  const input = moduleAt(frame.lineNumber);
-  // Code before the first module: esbuild's own helpers (`__name`, `__export`...).
+  const entry = map.findEntry(frame.lineNumber, frame.columnNumber) as Partial<SourceMapping>;
+  // The module marker is exact; a minified bundle has none, and then the source map decides.
+  const input = moduleAt(frame.lineNumber) ?? entry.originalSource;
+  // Code outside any module: esbuild's own helpers (`__name`, `__export`...).
   if (!input) return { part: "(esbuild helpers)", name, native: false };
   const part = partOf(input);
-  const entry = map.findEntry(frame.lineNumber, frame.columnNumber) as Partial<SourceMapping>;
   if (!entry.originalSource) return { part, name: `${name} (${sourcePath(input)})`, native: false };
   // A package whose own source map leaves the package (drizzle-orm's) is named by its bundle module.
   const original = sourcePath(entry.originalSource);
