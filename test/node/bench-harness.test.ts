@@ -1,15 +1,24 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { cpuDelta, sampleCpu } from "../../bench/cpu";
 import { workerdConfig } from "../../bench/workerd-config";
 import { freePort } from "../../scripts/local-db";
 import { startSqlEndpoint } from "../../scripts/sql-endpoint";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+const tempDirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-bench-test-"));
+  tempDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 describe("SQL endpoint --db-latency (bench item 3)", () => {
   it("holds every SQL answer, errors included, but not readiness checks", async () => {
@@ -42,7 +51,7 @@ describe("SQL endpoint --db-latency (bench item 3)", () => {
 
 describe("workerd config generated from wrangler.toml (bench item 1)", () => {
   const bundleDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), "vigil-bench-test-"));
+    const dir = tempDir();
     writeFileSync(join(dir, "index.js"), "export default {}");
     return dir;
   };
@@ -70,8 +79,7 @@ describe("workerd config generated from wrangler.toml (bench item 1)", () => {
   });
 
   it("refuses bindings it cannot serve rather than start a Worker that fails later", () => {
-    const dir = mkdtempSync(join(tmpdir(), "vigil-bench-test-"));
-    const configPath = join(dir, "wrangler.toml");
+    const configPath = join(tempDir(), "wrangler.toml");
     writeFileSync(
       configPath,
       'name = "x"\nmain = "index.js"\ncompatibility_date = "2026-11-01"\n[[kv_namespaces]]\nbinding = "KV"\nid = "abc"\n',
