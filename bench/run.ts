@@ -1,164 +1,151 @@
 /**
- * `npm run bench [-- --duration 10 --connections 32 --mode both --only a,b]`
- * Starts an isolated stack (its own PostgreSQL, SQL endpoint, seeded data), then loads each
- * scenario with autocannon, one after another, through `wrangler dev` and straight into workerd
- * (the deployable bundle, served by wrangler's programmatic API). Prints a markdown table, writes bench/results/latest.json.
+ * `npm run bench -- [flags]` (see HELP). Starts an isolated stack (its own PostgreSQL, the SQL
+ * endpoint as its own process, 100,000 seeded alerts), builds the deployable bundle, then loads
+ * each scenario, one after another, in plain `workerd serve` (as production runs the bundle)
+ * and under `wrangler dev` (what developers run). Reports requests/s, latency, database round
+ * trips and CPU per request of the Worker, the SQL endpoint and PostgreSQL; with --db-latency,
+ * p50 against the round-trip model; with --profile, where the Worker's CPU goes.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { join } from "node:path";
-import { gzipSync } from "node:zlib";
-import autocannon from "autocannon";
-import { wranglerEnv } from "../scripts/wrangler-env";
-import { requestVariator, type Scenario, scenarios } from "./scenarios";
-import { root, type Server, startBundle, startStack, startWrangler } from "./stack";
+import { type Bundle, buildBundle, compositionTable } from "./bundle";
+import { profiler, profileTable, summarise } from "./profile";
+import { devCostTable, latencyTable, type Row, throughputTable, toRow } from "./report";
+import { type Scenario, type ScenarioContext, scenarios } from "./scenarios";
+import { MODES, type Mode, type Server, startWorkerd, startWranglerDev } from "./servers";
+import { adminAuth, requestsFor, runScenario, type ScenarioRun } from "./session";
+import { root, type Stack, startStack } from "./stack";
+import { workerdBinary } from "./workerd-config";
 
-const HELP = `Usage: npm run bench -- [--duration <s>=10] [--connections <n>=32] [--mode wrangler-dev|workerd|both] [--only name,name]`;
+const HELP = `Usage: npm run bench -- [flags]
+  --requests <n>       requests per scenario, after a warm-up of a tenth of that (default 3000; 300 with --db-latency)
+  --duration <s>       load each scenario for this long instead of a fixed number of requests
+  --connections <n>    concurrent connections (default 16; 2 with --db-latency)
+  --mode <m>           workerd | wrangler-dev | both (default both; workerd with --db-latency or --profile)
+  --only <a,b>         only these scenarios (baseline always runs: it is what "x baseline" divides by)
+  --db-latency <ms>    the SQL endpoint holds every answer this long (a Worker-to-database round trip);
+                       reports p50 per route against round trips x latency
+  --profile <name>     V8 CPU profile of the Worker during that scenario (plain workerd, inspector on):
+                       self time by package and the top functions; the .cpuprofile goes to bench/results/
+Scenarios: ${scenarios({ username: "", password: "" })
+  .map((s) => s.name)
+  .join(", ")}`;
 
-function flag(name: string, fallback: string): string {
+function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
+  return i === -1 ? undefined : process.argv[i + 1];
 }
 
 if (process.argv.includes("--help")) {
   console.log(HELP);
   process.exit(0);
 }
-const duration = Number(flag("duration", "10"));
-const connections = Number(flag("connections", "32"));
-const mode = flag("mode", "both");
-const only = flag("only", "").split(",").filter(Boolean);
-const modes = mode === "both" ? ["wrangler-dev", "workerd"] : [mode];
+const dbLatencyMs = Number(flag("db-latency") ?? 0);
+const profile = flag("profile");
+const latencyMode = dbLatencyMs > 0;
+const shape = {
+  requests: Number(flag("requests") ?? (latencyMode ? 300 : profile ? 2000 : 3000)),
+  duration: flag("duration") === undefined ? undefined : Number(flag("duration")),
+  connections: Number(flag("connections") ?? (latencyMode ? 2 : 16)),
+  warmup: 300,
+};
+const modeFlag = flag("mode") ?? (latencyMode || profile ? "workerd" : "both");
+const modes: Mode[] = modeFlag === "both" ? [...MODES] : [modeFlag as Mode];
+const only = (profile ?? flag("only") ?? "").split(",").filter(Boolean);
+const resultsDir = `${root}bench/results`;
 const log = (msg: string) => console.log(`[bench] ${msg}`);
 
-type Row = {
-  mode: string;
-  scenario: string;
-  describe: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  roundTrips: number | null;
-  vsBaseline: number;
-};
-
-async function token(url: string, credentials: { username: string; password: string }): Promise<string> {
-  const res = await fetch(`${url}/api/auth/token/`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(credentials),
-  });
-  if (!res.ok) throw new Error(`bench login failed: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { access: string }).access;
+if (!modes.every((m) => MODES.includes(m)) || (profile && modes.join() !== "workerd")) {
+  console.error(`--mode must be one of ${MODES.join(", ")} or both (and workerd with --profile)\n\n${HELP}`);
+  process.exit(2);
 }
 
-/** One request first: it must succeed, and it tells the scenario's database round trips. */
-async function probe(url: string, s: Scenario, headers: Record<string, string>): Promise<number | null> {
-  const res = await fetch(`${url}${s.path}`, {
-    method: s.method,
-    headers,
-    body: s.body === undefined ? undefined : JSON.stringify(s.body),
-  });
-  if (!res.ok) throw new Error(`${s.name}: probe answered ${res.status} ${await res.text()}`);
-  const m = /desc="(\d+) round trips"/.exec(res.headers.get("Server-Timing") ?? "");
-  return m?.[1] ? Number(m[1]) : null;
+function selected(credentials: Stack["credentials"]): Scenario[] {
+  const all = scenarios(credentials);
+  const unknown = only.filter((name) => !all.some((s) => s.name === name));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(", ")}; known: ${all.map((s) => s.name)}`);
+  return all.filter((s) => only.length === 0 || only.includes(s.name) || (s.name === "baseline" && !profile));
 }
 
-async function load(server: Server, modeName: string, list: Scenario[], access: string): Promise<Row[]> {
+async function context(server: Server, stack: Stack): Promise<ScenarioContext> {
+  const { databaseUrl, credentials } = stack;
+  return { url: server.url, adminAuth: await adminAuth(server.url, credentials), databaseUrl, credentials };
+}
+
+async function runMode(mode: Mode, server: Server, list: Scenario[], ctx: ScenarioContext): Promise<Row[]> {
   const rows: Row[] = [];
   for (const s of list) {
-    const headers: Record<string, string> = {
-      "Content-Type": "application/json",
-      ...(s.auth ? { Authorization: `Bearer ${access}` } : {}),
-    };
-    const roundTrips = await probe(server.url, s, headers);
-    log(`${modeName} / ${s.name}: ${duration}s at ${connections} connections…`);
-    const result = await autocannon({
-      url: server.url,
-      connections,
-      duration,
-      requests: [
-        {
-          method: s.method,
-          path: s.path,
-          headers,
-          body: s.body === undefined ? undefined : JSON.stringify(s.body),
-          ...requestVariator(s),
-        },
-      ],
-    });
-    const baseline = rows.find((r) => r.scenario === "baseline")?.rps ?? result.requests.p50;
-    rows.push({
-      mode: modeName,
-      scenario: s.name,
-      describe: s.describe,
-      rps: result.requests.p50,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      non2xx: result.non2xx + result.errors + result.timeouts,
-      roundTrips,
-      vsBaseline: result.requests.p50 / baseline,
-    });
+    log(`${mode} / ${s.name}: ${shape.duration ? `${shape.duration} s` : `${requestsFor(s, shape)} requests`}…`);
+    const { result, roundTrips, extra } = await runScenario(server, s, ctx, shape);
+    const baseline = rows.find((r) => r.scenario === "baseline");
+    const row = toRow(mode, s, result, roundTrips, baseline, dbLatencyMs, extra);
+    rows.push(row);
+    const cpu = Object.entries(row.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms.toFixed(2)}`);
     log(
-      `  ${result.requests.p50} req/s (median), p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}`,
+      `  ${Math.round(row.rps)} req/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, non-2xx ${row.non2xx}; CPU ms/req: ${cpu.join(", ")}`,
     );
   }
   return rows;
 }
 
-function bundle(): { dir: string; path: string; gzipBytes: number } {
-  const dir = mkdtempSync(join(os.tmpdir(), "vigil-bench-bundle-"));
-  execFileSync(
-    process.execPath,
-    [`${root}node_modules/wrangler/bin/wrangler.js`, "deploy", "--dry-run", "--outdir", dir],
-    { cwd: root, env: wranglerEnv(root), stdio: "ignore" },
-  );
-  const path = join(dir, "index.js");
-  return { dir, path, gzipBytes: gzipSync(readFileSync(path)).byteLength };
-}
-
-// The workerd that wrangler runs, wherever npm placed it.
-function workerdVersion(): string {
-  const fromWrangler = createRequire(`${root}node_modules/wrangler/package.json`);
-  return (JSON.parse(readFileSync(fromWrangler.resolve("workerd/package.json"), "utf8")) as { version: string })
-    .version;
-}
-
-function table(rows: Row[]): string {
-  const head =
-    "| mode | scenario | req/s (median) | x baseline | p50 ms | p99 ms | non-2xx | db round trips |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |";
-  const body = rows.map(
-    (r) =>
-      `| ${r.mode} | ${r.scenario} | ${Math.round(r.rps)} | ${r.vsBaseline.toFixed(2)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.roundTrips ?? "-"} |`,
-  );
-  return [head, ...body].join("\n");
+/**
+ * --profile: one scenario in workerd with the inspector on. A first run measures the workerd
+ * process's CPU per request; a second, sampled, says how that CPU divides up (sampling itself
+ * costs CPU, so its own run's /proc figure would overstate every part).
+ */
+async function profileScenario(stack: Stack, bundle: Bundle, s: Scenario): Promise<void> {
+  const server = await startWorkerd(bundle.dir, stack.vars, { inspector: true });
+  try {
+    const ctx = await context(server, stack);
+    const cpuPerRequest = ({ result }: ScenarioRun) => (result.cpu.workerd?.total ?? 0) / result.requests;
+    log(`${s.name}: ${shape.requests} requests at ${shape.connections} connections, unsampled…`);
+    const workerdMs = cpuPerRequest(await runScenario(server, s, ctx, shape));
+    log(`  workerd CPU ${workerdMs.toFixed(3)} ms/req; again, sampled…`);
+    const sampling = profiler(server.inspector ?? "");
+    const sampledMs = cpuPerRequest(await runScenario(server, s, ctx, shape, sampling));
+    const summary = summarise(sampling.profile(), bundle.dir, workerdMs);
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(`${resultsDir}/${s.name}.cpuprofile`, JSON.stringify(sampling.profile()));
+    writeFileSync(`${resultsDir}/${s.name}.profile.json`, `${JSON.stringify(summary, null, 2)}\n`);
+    const { busy, idle } = summary.samples;
+    console.log(`\n${profileTable(summary)}\n`);
+    console.log(
+      `${s.name}: workerd CPU ${workerdMs.toFixed(3)} ms/req unsampled (${sampledMs.toFixed(3)} while sampled), ` +
+        `${shape.requests} requests at ${shape.connections} connections, shared out by the isolate's samples ` +
+        `(${((100 * busy) / (busy + idle)).toFixed(0)}% of them not idle). ` +
+        `Raw profile: bench/results/${s.name}.cpuprofile (Chrome DevTools, Performance panel).`,
+    );
+  } finally {
+    await server.stop();
+  }
 }
 
 async function main() {
   const started = Date.now();
-  const stack = await startStack(log);
+  const stack = await startStack(log, { dbLatencyMs });
   const cleanups: (() => Promise<void>)[] = [() => stack.stop()];
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => {});
   };
-  process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void cleanup().then(() => process.exit(130)));
+  }
   try {
-    const built = bundle();
-    cleanups.push(async () => rmSync(built.dir, { recursive: true, force: true }));
-    log(`bundle: ${(built.gzipBytes / 1024).toFixed(1)} KiB gzipped`);
-    const alertIds = Array.from({ length: 2000 }, (_, i) => i + 1);
-    const list = scenarios(alertIds, stack.credentials).filter(
-      (s) => only.length === 0 || only.includes(s.name) || s.name === "baseline",
-    );
+    const bundle = buildBundle();
+    cleanups.push(async () => rmSync(bundle.dir, { recursive: true, force: true }));
+    log(`bundle: ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped (${(bundle.bytes / 1024).toFixed(0)} KiB raw)`);
+    const list = selected(stack.credentials);
+    if (profile && list[0]) return await profileScenario(stack, bundle, list[0]);
+
     const rows: Row[] = [];
-    for (const m of modes) {
-      log(`starting ${m}…`);
-      const server = m === "wrangler-dev" ? await startWrangler(stack.vars) : await startBundle(built.path, stack.vars);
+    for (const mode of modes) {
+      log(`starting ${mode}…`);
+      const server =
+        mode === "workerd" ? await startWorkerd(bundle.dir, stack.vars) : await startWranglerDev(stack.vars);
       try {
-        rows.push(...(await load(server, m, list, await token(server.url, stack.credentials))));
+        const components = [...server.components, ...stack.components];
+        const ctx = await context(server, stack);
+        rows.push(...(await runMode(mode, { ...server, components }, list, ctx)));
       } finally {
         await server.stop();
       }
@@ -167,24 +154,27 @@ async function main() {
       cores: os.cpus().length,
       cpu: os.cpus()[0]?.model ?? "unknown",
       node: process.version,
-      workerd: workerdVersion(),
+      workerd: workerdBinary(root).version,
+      loadAverage: os.loadavg(),
     };
     const report = {
       date: new Date().toISOString(),
-      duration,
-      connections,
+      options: { ...shape, modes, dbLatencyMs },
       machine,
-      bundleGzipBytes: built.gzipBytes,
+      seedSeconds: stack.seedSeconds,
+      bundle: { gzipBytes: bundle.gzipBytes, bytes: bundle.bytes, composition: bundle.composition },
       rows,
     };
-    mkdirSync(`${root}bench/results`, { recursive: true });
-    writeFileSync(`${root}bench/results/latest.json`, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`\n${table(rows)}\n`);
+    mkdirSync(resultsDir, { recursive: true });
+    const file = latencyMode ? "latest-db-latency.json" : "latest.json";
+    writeFileSync(`${resultsDir}/${file}`, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\n${latencyMode ? latencyTable(rows) : throughputTable(rows)}\n`);
+    if (modes.length === 2) console.log(`What wrangler dev adds (CPU ms per request):\n\n${devCostTable(rows)}\n`);
+    console.log(`Bundle: ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped\n\n${compositionTable(bundle)}\n`);
     console.log(
-      `machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, workerd ${machine.workerd}; bundle ${(built.gzipBytes / 1024).toFixed(1)} KiB gzipped`,
-    );
-    console.log(
-      `${duration}s per scenario, ${connections} connections; wrangler dev with --log-level warn. Took ${Math.round((Date.now() - started) / 1000)} s.`,
+      `machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, workerd ${machine.workerd}, load average ${machine.loadAverage.map((n) => n.toFixed(1)).join(" ")}; ` +
+        `${shape.connections} connections${latencyMode ? `, database latency ${dbLatencyMs} ms` : ""}; seed ${stack.seedSeconds.toFixed(1)} s. ` +
+        `Took ${Math.round((Date.now() - started) / 1000)} s; written to bench/results/${file}.`,
     );
   } finally {
     await cleanup();
@@ -192,6 +182,6 @@ async function main() {
 }
 
 main().catch((e: unknown) => {
-  console.error(`[bench] ${e instanceof Error ? e.message : String(e)}`);
+  console.error(`[bench] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   process.exit(1);
 });

@@ -1,26 +1,59 @@
-import type { Request as CannonRequest } from "autocannon";
+import { SEEDED_ALERTS } from "./stack";
 
-/** What one scenario sends; `next` varies the request per call (ids, statuses). */
-export type Scenario = {
-  name: string;
-  describe: string;
-  method: "GET" | "POST" | "PATCH";
+/** What a scenario's requests look like; `next` varies them per call (ids, statuses). */
+export type RequestSpec = {
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   path: string;
   body?: unknown;
-  auth: boolean;
-  /** Vary path/body per request, e.g. to spread PATCHes over many alerts. */
+  headers?: Record<string, string>;
   next?: (i: number) => { path: string; body?: unknown };
 };
 
-export function scenarios(alertIds: number[], credentials: { username: string; password: string }): Scenario[] {
-  const event = (severity: string) => ({
-    source_name: "bench-fw-01",
-    event_type: "brute_force",
-    severity,
-    description: "50 failed SSH logins for root from 203.0.113.7 in 60 s",
-    metadata: { src_ip: "203.0.113.7", user: "root" },
-  });
-  const alert = (i: number) => alertIds[i % alertIds.length] ?? 1;
+/** What a scenario's setup can use: the running Worker, signed in as the bench's admin. */
+export type ScenarioContext = {
+  url: string;
+  /** `Authorization` header of the bench's admin user. */
+  adminAuth: Record<string, string>;
+  databaseUrl: string;
+  credentials: { username: string; password: string };
+};
+
+/**
+ * What setup hands back: anything that overrides the scenario's request (an API key header, say),
+ * figures to report beside the load's once it is over (e.g. a push delay measured by a stream
+ * client opened in setup), and what to undo afterwards.
+ */
+export type ScenarioSetup = Partial<RequestSpec> & {
+  collect?(): Promise<Record<string, number>>;
+  teardown?(): Promise<void>;
+};
+
+export type Scenario = RequestSpec & {
+  name: string;
+  describe: string;
+  /** Send the bench admin's access token (scenarios with their own credentials set headers in setup). */
+  auth: boolean;
+  /** At most this many requests, for a scenario slow by design (login), whatever --requests says. */
+  requests?: number;
+  /** When a request carries several units of work (events in a batch): reported as units/s. */
+  units?: { name: string; perRequest: number };
+  /** Runs once per mode, against the running Worker, before the scenario's requests. */
+  setup?(ctx: ScenarioContext): Promise<ScenarioSetup>;
+};
+
+const event = (severity: string) => ({
+  source_name: "bench-fw-01",
+  event_type: "brute_force",
+  severity,
+  description: "50 failed SSH logins for root from 203.0.113.7 in 60 s",
+  metadata: { src_ip: "203.0.113.7", user: "root" },
+});
+
+/** Alert ids spread over the seeded ones (1..SEEDED_ALERTS), so reads and PATCHes do not hit one row. */
+const alertId = (i: number) => 1 + ((i * 7919) % SEEDED_ALERTS);
+
+/** `baseline` first: every scenario's `x baseline` is against it, in the same run and mode. */
+export function scenarios(credentials: { username: string; password: string }): Scenario[] {
   return [
     {
       name: "baseline",
@@ -43,6 +76,7 @@ export function scenarios(alertIds: number[], credentials: { username: string; p
       path: "/api/auth/token/",
       body: credentials,
       auth: false,
+      requests: 300,
     },
     {
       name: "ingest-low",
@@ -62,7 +96,7 @@ export function scenarios(alertIds: number[], credentials: { username: string; p
     },
     {
       name: "alerts-list",
-      describe: "GET /api/alerts/?status=Open&event__severity=High&page_size=20 (10k alerts)",
+      describe: `GET /api/alerts/?status=Open&event__severity=High&page_size=20 (${SEEDED_ALERTS / 1000}k alerts)`,
       method: "GET",
       path: "/api/alerts/?status=Open&event__severity=High&page_size=20",
       auth: true,
@@ -73,7 +107,7 @@ export function scenarios(alertIds: number[], credentials: { username: string; p
       method: "GET",
       path: "/api/alerts/1/",
       auth: true,
-      next: (i) => ({ path: `/api/alerts/${alert(i)}/` }),
+      next: (i) => ({ path: `/api/alerts/${alertId(i)}/` }),
     },
     {
       name: "alert-patch",
@@ -82,7 +116,7 @@ export function scenarios(alertIds: number[], credentials: { username: string; p
       path: "/api/alerts/1/",
       body: { status: "Acknowledged" },
       auth: true,
-      next: (i) => ({ path: `/api/alerts/${alert(i)}/`, body: { status: i % 2 ? "Acknowledged" : "Investigating" } }),
+      next: (i) => ({ path: `/api/alerts/${alertId(i)}/`, body: { status: i % 2 ? "Acknowledged" : "Investigating" } }),
     },
     {
       name: "events-list",
@@ -92,17 +126,4 @@ export function scenarios(alertIds: number[], credentials: { username: string; p
       auth: true,
     },
   ];
-}
-
-/** autocannon's per-request hook, for a scenario that varies its requests. */
-export function requestVariator(scenario: Scenario): { setupRequest?: (req: CannonRequest) => CannonRequest } {
-  const { next } = scenario;
-  if (!next) return {};
-  let i = 0;
-  return {
-    setupRequest: (req) => {
-      const { path, body } = next(i++);
-      return { ...req, path, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
-    },
-  };
 }

@@ -1,36 +1,41 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { type ChildProcess, fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { unstable_dev } from "wrangler";
+import pg from "pg";
 import { freePort, startLocalDatabase } from "../scripts/local-db";
 import { applyMigrations } from "../scripts/migrate";
-import { startSqlEndpoint } from "../scripts/sql-endpoint";
-import { wranglerEnv } from "../scripts/wrangler-env";
 import { hashPassword } from "../src/auth/password";
 import { createDb } from "../src/db/client";
 import { insertUser } from "../src/users/store";
+import type { Component } from "./cpu";
 
 /** An isolated stack for the bench, like the test setup's: never the dev database. */
 export const root = new URL("..", import.meta.url).pathname;
-export const SEEDED_ALERTS = 10_000;
+export const SEEDED_ALERTS = 100_000;
 
 export type Stack = {
   databaseUrl: string;
   vars: Record<string, string>;
   credentials: { username: string; password: string };
+  /** The SQL endpoint and PostgreSQL, whose CPU the bench reads beside the Worker's. */
+  components: Component[];
+  seedSeconds: number;
   stop(): Promise<void>;
 };
 
-export async function startStack(log: (msg: string) => void): Promise<Stack> {
+export async function startStack(log: (msg: string) => void, options: { dbLatencyMs: number }): Promise<Stack> {
   const dataDir = await mkdtemp(join(tmpdir(), "vigil-bench-"));
   const db = await startLocalDatabase({ dataDir, port: await freePort(), persistent: false });
-  const endpoint = await startSqlEndpoint({ connectionString: db.connectionString });
+  const endpoint = await startEndpointProcess(db.connectionString, options.dbLatencyMs);
   const databaseUrl = `postgresql://vigil:vigil@127.0.0.1:${endpoint.port}/vigil`;
   await applyMigrations(databaseUrl);
-  log(`database ready; seeding ${SEEDED_ALERTS} alerts…`);
-  await seed(databaseUrl);
+  log(`database ready; seeding ${SEEDED_ALERTS.toLocaleString("en")} alerts…`);
+  const seedStarted = performance.now();
+  await seed(db.connectionString);
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  log(`  seeded in ${seedSeconds.toFixed(1)} s`);
   const credentials = { username: "bench-admin", password: `bench-${crypto.randomUUID()}` };
   await insertUser(createDb(databaseUrl), {
     ...credentials,
@@ -47,22 +52,62 @@ export async function startStack(log: (msg: string) => void): Promise<Stack> {
     RATE_LIMIT_WRITE: limit,
     RATE_LIMIT_AUTH: limit,
   };
+  // PostgreSQL writes its postmaster's pid on the first line of this file; backends are its children.
+  const postmaster = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
   return {
     databaseUrl,
     vars,
     credentials,
+    components: [
+      { name: "endpoint", pid: endpoint.pid },
+      { name: "postgres", pid: postmaster },
+    ],
+    seedSeconds,
     stop: async () => {
-      await endpoint.close();
+      await endpoint.stop();
       await db.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-/** 10,000 High/Critical events with their alerts (none Resolved), in one statement. */
-async function seed(databaseUrl: string): Promise<void> {
-  const sql = createDb(databaseUrl).$client;
-  await sql.query(`
+type EndpointProcess = { port: number; pid: number; stop(): Promise<void> };
+
+/** The SQL endpoint as a child process (bench/endpoint-process.ts), so its CPU is its own. */
+async function startEndpointProcess(connectionString: string, latencyMs: number): Promise<EndpointProcess> {
+  const child: ChildProcess = fork(
+    `${root}bench/endpoint-process.ts`,
+    ["--connection-string", connectionString, "--db-latency", String(latencyMs)],
+    { cwd: root, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("message", (m) => resolve((m as { port: number }).port));
+    child.once("exit", (code) => reject(new Error(`SQL endpoint process exited (${code}) before listening`)));
+  });
+  return {
+    port,
+    pid: child.pid ?? 0,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/**
+ * 100,000 High/Critical events with their alerts (none Resolved), in one statement. Then
+ * `vacuum analyze`, as autovacuum would soon do to a table that size: the planner sees the real
+ * sizes, and the visibility map lets counts be index-only scans (without it, events-list's count
+ * is a sequential scan, 45 ms instead of 10). Straight to PostgreSQL: the Worker's driver bounds a
+ * query at 10 s, which a busy machine can exceed here.
+ */
+async function seed(connectionString: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(`
     with e as (
       insert into events (source_name, event_type, severity, description, occurred_at, created_at, metadata)
       select 'seed-' || (g % 50), 'brute_force', (array['High','Critical'])[1 + g % 2]::severity,
@@ -74,92 +119,8 @@ async function seed(databaseUrl: string): Promise<void> {
     insert into alerts (event_id, severity, status, created_at, updated_at)
     select id, severity, (array['Open','Acknowledged','Investigating'])[1 + id % 3]::alert_status, created_at, created_at
     from e`);
-  await sql.query("analyze");
-}
-
-export type Server = { url: string; stop(): Promise<void> };
-
-/** A copy of wrangler.toml in a temp dir with the bench's vars: the project's .dev.vars never leaks in. */
-function isolatedConfig(vars: Record<string, string>, main: string): { dir: string; config: string } {
-  const dir = mkdtempSync(join(tmpdir(), "vigil-bench-config-"));
-  const config = join(dir, "wrangler.toml");
-  writeFileSync(config, readFileSync(`${root}wrangler.toml`, "utf8").replace(/^main = .*$/m, `main = "${main}"`));
-  writeFileSync(
-    join(dir, ".dev.vars"),
-    Object.entries(vars)
-      .map(([k, v]) => `${k}="${v}"`)
-      .join("\n"),
-  );
-  return { dir, config };
-}
-
-/** `wrangler dev` as users run it, with request logging off (it costs about a third of throughput). */
-export async function startWrangler(vars: Record<string, string>): Promise<Server> {
-  const { dir, config } = isolatedConfig(vars, `${root}src/index.ts`);
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      `${root}node_modules/wrangler/bin/wrangler.js`,
-      "dev",
-      "-c",
-      config,
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--log-level",
-      "warn",
-      "--show-interactive-dev-session=false",
-    ],
-    { cwd: dir, env: wranglerEnv(root), stdio: ["ignore", "ignore", "inherit"] },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilUp(url);
-  return {
-    url,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * The deployable bundle (as `wrangler deploy` would upload it, not rebuilt) served in workerd through
- * wrangler's programmatic API, without the CLI process: the production-like figure.
- */
-export async function startBundle(bundlePath: string, vars: Record<string, string>): Promise<Server> {
-  const { dir, config } = isolatedConfig(vars, bundlePath);
-  const worker = await unstable_dev(bundlePath, {
-    config,
-    bundle: false,
-    ip: "127.0.0.1",
-    port: await freePort(),
-    logLevel: "none",
-    local: true,
-    experimental: { disableExperimentalWarning: true },
-  });
-  const url = `http://127.0.0.1:${worker.port}`;
-  await waitUntilUp(url);
-  return {
-    url,
-    stop: async () => {
-      await worker.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function waitUntilUp(url: string): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${url}/api/health/`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
+    await client.query("vacuum analyze events, alerts");
+  } finally {
+    await client.end();
   }
-  throw new Error(`${url} did not come up within 60 s`);
 }

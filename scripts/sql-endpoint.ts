@@ -12,6 +12,9 @@
  * - A PostgreSQL error is HTTP 400 with `{message, code, detail, constraint, ...}`; anything else
  *   (database unreachable) is a non-400 status, which the driver reports as a server error.
  * `GET /health` answers 200 "ok" for readiness checks.
+ *
+ * `latencyMs` holds every SQL answer that long before sending it, standing in for the round trip
+ * from a Worker to its database's region (the bench's `--db-latency`); readiness checks are not held.
  */
 import http from "node:http";
 import pg from "pg";
@@ -48,7 +51,12 @@ const ISOLATION_LEVELS: Record<string, string> = {
   Serializable: "serializable",
 };
 
-export async function startSqlEndpoint(options: { connectionString: string; port?: number }): Promise<Endpoint> {
+export async function startSqlEndpoint(options: {
+  connectionString: string;
+  port?: number;
+  latencyMs?: number;
+}): Promise<Endpoint> {
+  const latencyMs = options.latencyMs ?? 0;
   // Sessions in UTC with ISO dates, as Neon's are, whatever the machine's time zone.
   const pool = new pg.Pool({
     connectionString: options.connectionString,
@@ -62,8 +70,14 @@ export async function startSqlEndpoint(options: { connectionString: string; port
     handle(pool, req).then(
       ({ status, body }) => {
         const text = typeof body === "string";
-        res.writeHead(status, { "Content-Type": text ? "text/plain" : "application/json" });
-        res.end(text ? body : JSON.stringify(body));
+        const send = () => {
+          res.writeHead(status, { "Content-Type": text ? "text/plain" : "application/json" });
+          res.end(text ? body : JSON.stringify(body));
+        };
+        // Held after the database has answered and its connection is back in the pool, as a
+        // network delay would be: the wait must not occupy PostgreSQL.
+        if (latencyMs > 0 && !isReadinessCheck(req)) setTimeout(send, latencyMs);
+        else send();
       },
       () => {
         res.writeHead(500, { "Content-Type": "application/json" });
@@ -90,9 +104,13 @@ export async function startSqlEndpoint(options: { connectionString: string; port
 
 type Reply = { status: number; body: unknown };
 
+function isReadinessCheck(req: http.IncomingMessage): boolean {
+  return req.method === "GET" && (req.url ?? "").split("?")[0] === "/health";
+}
+
 async function handle(pool: pg.Pool, req: http.IncomingMessage): Promise<Reply> {
   const path = (req.url ?? "").split("?")[0];
-  if (req.method === "GET" && path === "/health") return { status: 200, body: "ok" };
+  if (isReadinessCheck(req)) return { status: 200, body: "ok" };
   if (path !== "/sql") return { status: 404, body: { message: "not found" } };
   if (req.method !== "POST") return { status: 405, body: { message: "use POST" } };
 

@@ -25,7 +25,13 @@ export function recordRoundTrips(count: number): void {
   if (record) record.roundTrips += count;
 }
 
-/** A query that hangs must become a bounded 503, not a request that never ends. */
+/**
+ * A query that hangs must become a bounded 503, not a request that never ends. The bound is a
+ * signal per query because in workerd a timer, `AbortSignal.timeout` included, belongs to the
+ * request that created it and dies with it: one shared across requests stops bounding anything
+ * once its creator has answered. Measured in plain workerd (bench), the signal costs about 0.03 ms
+ * a query, no more than the alternatives (setTimeout with Promise.race or an AbortController).
+ */
 const QUERY_TIMEOUT_MS = 10_000;
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);

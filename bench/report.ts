@@ -1,0 +1,152 @@
+import type { CpuSample } from "./cpu";
+import type { LoadResult } from "./load";
+import type { Scenario } from "./scenarios";
+import type { Mode } from "./servers";
+
+/** One scenario in one mode: throughput, latency, CPU per request by component, round trips. */
+export type Row = {
+  mode: Mode;
+  scenario: string;
+  describe: string;
+  requests: number;
+  seconds: number;
+  rps: number;
+  /** For scenarios whose requests carry several units of work (events in a batch). */
+  units?: { name: string; perSecond: number };
+  /** req/s against baseline's, in the same run and mode. */
+  vsBaseline: number;
+  /** Worker CPU per request against baseline's: steadier than milliseconds on a busy machine. */
+  cpuVsBaseline: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  roundTrips: number | null;
+  /** CPU ms per request: `worker` (workerd, or every process of wrangler dev), `endpoint`, `postgres`. */
+  cpuMsPerRequest: Record<string, number>;
+  /** The same split by program inside each component (wrangler dev: node, workerd, esbuild). */
+  cpuByProgram: Record<string, Record<string, number>>;
+  /** With --db-latency: the latency model (round trips x latency) and how far p50 is from it. */
+  model?: { latencyMs: number; expectedMs: number; gapMs: number };
+  extra?: Record<string, number>;
+};
+
+export function toRow(
+  mode: Mode,
+  s: Scenario,
+  result: LoadResult,
+  roundTrips: number | null,
+  baseline: Row | undefined,
+  dbLatencyMs: number,
+  extra: Record<string, number> | undefined,
+): Row {
+  const perRequest = (ms: number) => ms / Math.max(1, result.requests);
+  const byComponent = (cpu: CpuSample) =>
+    Object.fromEntries(Object.entries(cpu).map(([name, c]) => [name === mode ? "worker" : name, c]));
+  const cpu = byComponent(result.cpu);
+  const expectedMs = (roundTrips ?? 0) * dbLatencyMs;
+  const workerMs = perRequest(cpu.worker?.total ?? 0);
+  return {
+    mode,
+    scenario: s.name,
+    describe: s.describe,
+    requests: result.requests,
+    seconds: result.seconds,
+    rps: result.rps,
+    ...(s.units && { units: { name: s.units.name, perSecond: result.rps * s.units.perRequest } }),
+    vsBaseline: result.rps / (baseline?.rps ?? result.rps),
+    cpuVsBaseline: workerMs / (baseline?.cpuMsPerRequest.worker ?? workerMs),
+    p50: result.p50,
+    p99: result.p99,
+    non2xx: result.non2xx,
+    roundTrips,
+    cpuMsPerRequest: Object.fromEntries(Object.entries(cpu).map(([name, c]) => [name, perRequest(c.total)])),
+    cpuByProgram: Object.fromEntries(
+      Object.entries(cpu).map(([name, c]) => [
+        name,
+        Object.fromEntries(Object.entries(c.byProgram).map(([program, ms]) => [program, perRequest(ms)])),
+      ]),
+    ),
+    ...(dbLatencyMs > 0 && { model: { latencyMs: dbLatencyMs, expectedMs, gapMs: result.p50 - expectedMs } }),
+    ...(extra && { extra }),
+  };
+}
+
+const f1 = (n: number) => n.toFixed(1);
+const f2 = (n: number) => n.toFixed(2);
+
+function markdown(head: string[], align: string[], body: string[][]): string {
+  return [`| ${head.join(" | ")} |`, `| ${align.join(" | ")} |`, ...body.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+export function throughputTable(rows: Row[]): string {
+  return markdown(
+    [
+      "mode",
+      "scenario",
+      "req/s",
+      "x baseline",
+      "p50 ms",
+      "p99 ms",
+      "non-2xx",
+      "db round trips",
+      "Worker CPU ms/req",
+      "x baseline",
+      "endpoint ms/req",
+      "postgres ms/req",
+    ],
+    ["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
+    rows.map((r) => [
+      r.mode,
+      r.scenario,
+      `${Math.round(r.rps)}${r.units ? ` (${Math.round(r.units.perSecond)} ${r.units.name}/s)` : ""}`,
+      f2(r.vsBaseline),
+      f1(r.p50),
+      f1(r.p99),
+      String(r.non2xx),
+      String(r.roundTrips ?? "-"),
+      f2(r.cpuMsPerRequest.worker ?? 0),
+      f1(r.cpuVsBaseline),
+      f2(r.cpuMsPerRequest.endpoint ?? 0),
+      f2(r.cpuMsPerRequest.postgres ?? 0),
+    ]),
+  );
+}
+
+export function latencyTable(rows: Row[]): string {
+  return markdown(
+    ["mode", "scenario", "db round trips", "model ms (trips x latency)", "p50 ms", "gap ms", "p99 ms", "within 5 ms"],
+    ["---", "---", "---:", "---:", "---:", "---:", "---:", "---"],
+    rows.map((r) => [
+      r.mode,
+      r.scenario,
+      String(r.roundTrips ?? "-"),
+      f1(r.model?.expectedMs ?? 0),
+      f1(r.p50),
+      f1(r.model?.gapMs ?? 0),
+      f1(r.p99),
+      Math.abs(r.model?.gapMs ?? 0) <= 5 ? "yes" : "**no**",
+    ]),
+  );
+}
+
+/** What wrangler dev costs over plain workerd, per scenario, split by wrangler dev's programs. */
+export function devCostTable(rows: Row[]): string {
+  const plain = new Map(rows.filter((r) => r.mode === "workerd").map((r) => [r.scenario, r]));
+  const dev = rows.filter((r) => r.mode === "wrangler-dev" && plain.has(r.scenario));
+  const programs = [...new Set(dev.flatMap((r) => Object.keys(r.cpuByProgram.worker ?? {})))].sort();
+  return markdown(
+    ["scenario", "workerd ms/req", "wrangler dev ms/req", "added", ...programs.map((p) => `of which ${p}`)],
+    ["---", "---:", "---:", "---:", ...programs.map(() => "---:")],
+    dev.map((r) => {
+      const base = plain.get(r.scenario)?.cpuMsPerRequest.worker ?? 0;
+      const total = r.cpuMsPerRequest.worker ?? 0;
+      return [
+        r.scenario,
+        f2(base),
+        f2(total),
+        `${f2(total - base)} (x${f1(total / Math.max(base, 0.001))})`,
+        ...programs.map((p) => f2(r.cpuByProgram.worker?.[p] ?? 0)),
+      ];
+    }),
+  );
+}

@@ -1,0 +1,103 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { cpuDelta, sampleCpu } from "../../bench/cpu";
+import { workerdConfig } from "../../bench/workerd-config";
+import { freePort } from "../../scripts/local-db";
+import { startSqlEndpoint } from "../../scripts/sql-endpoint";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const tempDirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-bench-test-"));
+  tempDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("SQL endpoint --db-latency (bench item 3)", () => {
+  it("holds every SQL answer, errors included, but not readiness checks", async () => {
+    // A port where no PostgreSQL listens: every query is answered 503 at once, then held.
+    const endpoint = await startSqlEndpoint({
+      connectionString: `postgresql://x:y@127.0.0.1:${await freePort()}/none`,
+      latencyMs: 400,
+    });
+    try {
+      const order: string[] = [];
+      const started = performance.now();
+      const query = fetch(endpoint.url, { method: "POST", body: JSON.stringify({ query: "select 1" }) }).then((r) => {
+        order.push("sql");
+        return { status: r.status, ms: performance.now() - started };
+      });
+      const health = fetch(endpoint.url.replace(/\/sql$/, "/health")).then((r) => {
+        order.push("health");
+        return r.status;
+      });
+      const [sql, healthStatus] = await Promise.all([query, health]);
+      expect(sql.status).toBe(503);
+      expect(sql.ms).toBeGreaterThanOrEqual(390);
+      expect(healthStatus).toBe(200);
+      expect(order).toEqual(["health", "sql"]);
+    } finally {
+      await endpoint.close();
+    }
+  });
+});
+
+describe("workerd config generated from wrangler.toml (bench item 1)", () => {
+  const bundleDir = () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "index.js"), "export default {}");
+    return dir;
+  };
+  const generate = (configPath: string, vars: Record<string, string> = {}) =>
+    workerdConfig({ configPath, bundleDir: bundleDir(), vars, port: 1234, storageDir: "/tmp/do" });
+
+  it("carries the compatibility settings, every var, and the limiter with SQLite storage", () => {
+    const capnp = generate(`${root}wrangler.toml`);
+    const toml = readFileSync(`${root}wrangler.toml`, "utf8");
+    expect(capnp).toContain(`compatibilityDate = "${/^compatibility_date = "(.+)"$/m.exec(toml)?.[1]}"`);
+    for (const [, name, value] of toml.matchAll(/^([A-Z_]+) = "(.*)"$/gm)) {
+      expect(capnp).toContain(`(name = "${name}", text = "${value}")`);
+    }
+    expect(capnp).toContain('(name = "RATE_LIMITER", durableObjectNamespace = "RateLimiter")');
+    expect(capnp).toMatch(/className = "RateLimiter", uniqueKey = "[^"]+", enableSql = true/);
+    expect(capnp).toContain('durableObjectStorage = (localDisk = "do-storage")');
+    expect(capnp).toContain('(name = "index.js", esModule = embed "index.js")');
+  });
+
+  it("lets the bench's vars win, escaped as Cap'n Proto text", () => {
+    const capnp = generate(`${root}wrangler.toml`, { SERVER_TIMING: "on", JWT_SECRET: 'a"b\\c\nd' });
+    expect(capnp).toContain('(name = "SERVER_TIMING", text = "on")');
+    expect(capnp).not.toContain('(name = "SERVER_TIMING", text = "off")');
+    expect(capnp).toContain('(name = "JWT_SECRET", text = "a\\x22b\\x5cc\\x0ad")');
+  });
+
+  it("refuses bindings it cannot serve rather than start a Worker that fails later", () => {
+    const configPath = join(tempDir(), "wrangler.toml");
+    writeFileSync(
+      configPath,
+      'name = "x"\nmain = "index.js"\ncompatibility_date = "2026-11-01"\n[[kv_namespaces]]\nbinding = "KV"\nid = "abc"\n',
+    );
+    expect(() => generate(configPath)).toThrow(/kv_namespaces/);
+  });
+});
+
+describe("CPU accounting from /proc (bench item 1)", () => {
+  it("counts a child that has exited, through its parent's reaped time", () => {
+    const self = [{ name: "self", pid: process.pid }];
+    const before = sampleCpu(self);
+    // About 300 ms of CPU in a child process that exits (and is reaped) before the second sample.
+    execFileSync(process.execPath, [
+      "-e",
+      "const s = process.cpuUsage(); while (process.cpuUsage(s).user < 300000) Math.sqrt(Math.random());",
+    ]);
+    const used = cpuDelta(before, sampleCpu(self)).self?.total ?? 0;
+    expect(used).toBeGreaterThanOrEqual(250);
+  });
+});
