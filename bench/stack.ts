@@ -46,6 +46,7 @@ export async function startStack(log: (msg: string) => void, options: { dbLatenc
   const vars = {
     DATABASE_URL: databaseUrl,
     JWT_SECRET: `${crypto.randomUUID()}${crypto.randomUUID()}`,
+    WEBHOOK_ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
     SERVER_TIMING: "on",
     RATE_LIMIT_INGEST: limit,
     RATE_LIMIT_READ: limit,

@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { unstable_readConfig } from "wrangler";
 
@@ -8,7 +9,9 @@ import { unstable_readConfig } from "wrangler";
  * worker, inspector or local observability collector in front of it. It carries what the Worker
  * sees in production: compatibility date and flags, vars (the bench's own values override them),
  * Durable Object namespaces (SQLite-backed ones with the SQL API, stored on disk in a temp dir),
- * and outbound fetch allowed to loopback (the local SQL endpoint).
+ * queue producers (bound to a sink that accepts and drops messages: no consumer runs here, so
+ * webhook deliveries are measured in wrangler-dev mode, which runs real queues), and outbound
+ * fetch allowed to loopback (the local SQL endpoint).
  */
 export type WorkerdConfigInput = {
   /** wrangler.toml */
@@ -29,8 +32,6 @@ const UNSUPPORTED = [
   "r2_buckets",
   "d1_databases",
   "services",
-  "queues.producers",
-  "queues.consumers",
   "hyperdrive",
   "workflows",
   "analytics_engine_datasets",
@@ -45,7 +46,11 @@ type WranglerConfig = {
   durable_objects: { bindings: { name: string; class_name: string; script_name?: string }[] };
   migrations: { new_sqlite_classes?: string[] }[];
   assets?: { binding?: string; directory?: string };
+  queues: { producers?: { binding: string; queue: string }[] };
 };
+
+/** Answers a queue binding's sends with success and keeps nothing. */
+const QUEUE_SINK = "export default { async fetch() { return new Response(null, { status: 200 }); } };";
 
 export function workerdConfig(input: WorkerdConfigInput): string {
   const config: WranglerConfig = unstable_readConfig({ config: input.configPath }, { hideWarnings: true });
@@ -70,6 +75,7 @@ export function workerdConfig(input: WorkerdConfigInput): string {
     ),
     ...objects.map((b) => `(name = ${text(b.name)}, durableObjectNamespace = ${text(b.class_name)})`),
     ...(config.assets?.binding ? [`(name = ${text(config.assets.binding)}, service = "assets")`] : []),
+    ...(config.queues.producers ?? []).map((q) => `(name = ${text(q.binding)}, queue = "queue-sink")`),
   ];
   const namespaces = [...new Set(objects.map((b) => b.class_name))].map(
     (className) =>
@@ -85,8 +91,11 @@ export function workerdConfig(input: WorkerdConfigInput): string {
     // The default "internet" allows public addresses only; the SQL endpoint is on loopback.
     `(name = "internet", network = (allow = ["public", "local"]))`,
     `(name = "do-storage", disk = (path = ${text(input.storageDir)}, writable = true))`,
+    `(name = "queue-sink", worker = (compatibilityDate = ${text(config.compatibility_date ?? "")}, modules = [(name = "sink.js", esModule = ${text(QUEUE_SINK)})]))`,
     // Static assets are served by Cloudflare in front of the Worker; here the binding reads the directory.
-    ...(config.assets?.directory ? [`(name = "assets", disk = (path = ${text(config.assets.directory)}))`] : []),
+    ...(config.assets?.directory
+      ? [`(name = "assets", disk = (path = ${text(resolve(dirname(input.configPath), config.assets.directory))}))`]
+      : []),
   ];
   return `using Workerd = import "/workerd/workerd.capnp";
 
