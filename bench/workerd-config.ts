@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { createRequire } from "node:module";
+import { dirname, resolve } from "node:path";
 import { unstable_readConfig } from "wrangler";
 
 /**

@@ -48,11 +48,11 @@ export async function listAlerts(
     select (select count(*) from alerts a where ${where}) as total, ${alertJson} as alert
     from (
       select a.id, a.created_at from alerts a
-      where ${where} order by a.created_at desc, a.id desc limit ${page.limit} offset ${page.offset}
+      where ${where} order by a.created_at desc nulls last, a.id desc nulls last limit ${page.limit} offset ${page.offset}
     ) p
     join alerts a on a.id = p.id
     join events e on e.id = a.event_id
-    order by p.created_at desc, p.id desc`);
+    order by p.created_at desc nulls last, p.id desc nulls last`);
   // No rows: an empty list on page 1, or a page past the end (a 404 whatever the count).
   return { count: Number(rows[0]?.total ?? 0), results: rows.map((r) => r.alert) };
 }

@@ -103,7 +103,7 @@ export function listAlertEvents(db: Db, alertId: number, page: PageRequest): Pro
       count: sql`select count(*) from events where alert_id = ${alertId}`,
       items: sql`select ${eventJson} as item, e.created_at, e.id
         from events e join alerts a on a.id = e.alert_id where e.alert_id = ${alertId}`,
-      order: sql`created_at desc, id desc`,
+      order: sql`created_at desc nulls last, id desc nulls last`,
     },
     page,
   );

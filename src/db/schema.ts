@@ -220,6 +220,8 @@ export const alerts = pgTable(
     index("alerts_created_idx").on(t.createdAt.desc(), t.id.desc()),
     index("alerts_status_created_idx").on(t.status, t.createdAt.desc(), t.id.desc()),
     index("alerts_severity_created_idx").on(t.severity, t.createdAt.desc(), t.id.desc()),
+    // The queue's usual filter pair (status and severity): its page and its count both.
+    index("alerts_status_severity_created_idx").on(t.status, t.severity, t.createdAt.desc(), t.id.desc()),
     check("alerts_severity_raises_alert", sql`${t.severity} in ('High', 'Critical')`),
     check("alerts_resolved_at_matches_status", sql`(${t.status} = 'Resolved') = (${t.resolvedAt} is not null)`),
   ],

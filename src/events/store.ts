@@ -44,11 +44,11 @@ export async function listEvents(
     select (select count(*) from events e where ${where}) as total, ${eventJson} as event
     from (
       select e.id, e.created_at from events e
-      where ${where} order by e.created_at desc, e.id desc limit ${page.limit} offset ${page.offset}
+      where ${where} order by e.created_at desc nulls last, e.id desc nulls last limit ${page.limit} offset ${page.offset}
     ) p
     join events e on e.id = p.id
     left join alerts a on a.id = e.alert_id
-    order by p.created_at desc, p.id desc`);
+    order by p.created_at desc nulls last, p.id desc nulls last`);
   // No rows: an empty list on page 1, or a page past the end (a 404 whatever the count).
   return { count: Number(rows[0]?.total ?? 0), results: rows.map((r) => r.event) };
 }

@@ -112,7 +112,9 @@ export async function cursorRequest(
 
 /**
  * SQL for one page: the keyset condition and order over `alias` (which has `created_at` and
- * `id`), fetching one row more than the page to know whether another follows.
+ * `id`), fetching one row more than the page to know whether another follows. The order names
+ * its nulls as the newest-first indexes do (`desc nulls last`; backwards, `asc nulls first`):
+ * plain `desc` means nulls first, which no index serves, and PostgreSQL would sort every row.
  */
 export function keyset(alias: string, req: CursorRequest): { where: SQL; order: SQL; limit: number } {
   const t = sql.raw(alias);
@@ -122,7 +124,9 @@ export function keyset(alias: string, req: CursorRequest): { where: SQL; order: 
       : sql`(${t}.created_at, ${t}.id) > (${req.position.at}::timestamptz, ${req.position.id}::bigint)`
     : sql`true`;
   const order =
-    req.direction === "next" ? sql`${t}.created_at desc, ${t}.id desc` : sql`${t}.created_at asc, ${t}.id asc`;
+    req.direction === "next"
+      ? sql`${t}.created_at desc nulls last, ${t}.id desc nulls last`
+      : sql`${t}.created_at asc nulls first, ${t}.id asc nulls first`;
   return { where, order, limit: req.pageSize + 1 };
 }
 

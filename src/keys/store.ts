@@ -93,9 +93,9 @@ export async function findKey(db: Db, id: number): Promise<KeyView | null> {
 export async function listKeys(db: Db, page: PageRequest): Promise<{ count: number; results: KeyView[] }> {
   const { rows } = await db.execute<{ total: string; key: KeyView }>(sql`
     select (select count(*) from api_keys) as total, ${keyJson} as key
-    from (select id from api_keys order by created_at desc, id desc limit ${page.limit} offset ${page.offset}) p
+    from (select id from api_keys order by created_at desc nulls last, id desc nulls last limit ${page.limit} offset ${page.offset}) p
     join api_keys k on k.id = p.id
-    order by k.created_at desc, k.id desc`);
+    order by k.created_at desc nulls last, k.id desc nulls last`);
   return { count: Number(rows[0]?.total ?? 0), results: rows.map((r) => r.key) };
 }
 

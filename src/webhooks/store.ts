@@ -70,8 +70,8 @@ export async function findWebhook(db: Db, id: number): Promise<WebhookView | nul
 export async function listWebhooks(db: Db, page: PageRequest): Promise<{ count: number; results: WebhookView[] }> {
   const { rows } = await db.execute<{ total: string; hook: WebhookView }>(sql`
     select (select count(*) from webhooks) as total, ${webhookJson} as hook
-    from (select id from webhooks order by created_at desc, id desc limit ${page.limit} offset ${page.offset}) p
-    join webhooks w on w.id = p.id order by w.created_at desc, w.id desc`);
+    from (select id from webhooks order by created_at desc nulls last, id desc nulls last limit ${page.limit} offset ${page.offset}) p
+    join webhooks w on w.id = p.id order by w.created_at desc nulls last, w.id desc nulls last`);
   return { count: Number(rows[0]?.total ?? 0), results: rows.map((r) => r.hook) };
 }
 
@@ -105,9 +105,9 @@ export async function listDeliveries(
            (select count(*) from webhook_deliveries where webhook_id = ${webhookId}) as total, p.item
     from (select 1) one left join (
       select ${deliveryJson} as item, d.created_at, d.id from webhook_deliveries d where d.webhook_id = ${webhookId}
-      order by d.created_at desc, d.id desc limit ${page.limit} offset ${page.offset}
+      order by d.created_at desc nulls last, d.id desc nulls last limit ${page.limit} offset ${page.offset}
     ) p on true
-    order by p.created_at desc, p.id desc`);
+    order by p.created_at desc nulls last, p.id desc nulls last`);
   const first = rows[0];
   return {
     exists: first?.exists ?? false,

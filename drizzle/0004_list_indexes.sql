@@ -1,0 +1,1 @@
+CREATE INDEX "alerts_status_severity_created_idx" ON "alerts" USING btree ("status","severity","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);
