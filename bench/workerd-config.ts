@@ -44,7 +44,7 @@ type WranglerConfig = {
   compatibility_flags: string[];
   vars: Record<string, unknown>;
   durable_objects: { bindings: { name: string; class_name: string; script_name?: string }[] };
-  migrations: { new_sqlite_classes?: string[] }[];
+  migrations: { new_sqlite_classes?: string[]; renamed_classes?: { from: string; to: string }[] }[];
   assets?: { binding?: string; directory?: string };
   queues: { producers?: { binding: string; queue: string }[] };
 };
@@ -63,7 +63,12 @@ export function workerdConfig(input: WorkerdConfigInput): string {
   if (unsupported.length) {
     throw new Error(`bench/workerd-config.ts cannot serve ${unsupported.join(", ")} yet: add a local service for it`);
   }
-  const sqliteClasses = new Set(config.migrations.flatMap((m) => m.new_sqlite_classes ?? []));
+  // SQLite-backed classes, following renames (a class keeps its storage kind under a new name).
+  const sqliteClasses = new Set<string>();
+  for (const migration of config.migrations) {
+    for (const name of migration.new_sqlite_classes ?? []) sqliteClasses.add(name);
+    for (const { from, to } of migration.renamed_classes ?? []) if (sqliteClasses.has(from)) sqliteClasses.add(to);
+  }
   const objects = config.durable_objects.bindings.filter((b) => !b.script_name);
   const vars: Record<string, unknown> = { ...config.vars, ...input.vars };
   const bindings = [

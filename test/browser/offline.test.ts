@@ -23,8 +23,9 @@ describe("no request leaves the origin (contract section 14)", () => {
     await signIn(page, admin);
     await page.getByRole("link", { name: `#${id}`, exact: true }).click();
     await page.locator(".summary").waitFor();
-    await page.getByRole("link", { name: "API docs" }).click();
-    await page.getByText("Who am I").first().waitFor({ timeout: 30_000 });
+    // The docs page itself (and its own requests) is the test above: rendering it twice costs
+    // Scalar's 4 MB bundle twice.
+    expect(await page.getByRole("link", { name: "API docs" }).getAttribute("href")).toBe("/api/docs/");
 
     expect(offOrigin).toEqual([]);
     // The recorder saw the page's own traffic, so an empty list above means something.

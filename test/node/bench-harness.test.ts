@@ -58,15 +58,23 @@ describe("workerd config generated from wrangler.toml (bench item 1)", () => {
   const generate = (configPath: string, vars: Record<string, string> = {}) =>
     workerdConfig({ configPath, bundleDir: bundleDir(), vars, port: 1234, storageDir: "/tmp/do" });
 
-  it("carries the compatibility settings, every var, and the limiter with SQLite storage", () => {
+  it("carries the compatibility settings, every var, the Durable Objects with SQLite storage, queues and assets", () => {
     const capnp = generate(`${root}wrangler.toml`);
     const toml = readFileSync(`${root}wrangler.toml`, "utf8");
     expect(capnp).toContain(`compatibilityDate = "${/^compatibility_date = "(.+)"$/m.exec(toml)?.[1]}"`);
     for (const [, name, value] of toml.matchAll(/^([A-Z_]+) = "(.*)"$/gm)) {
       expect(capnp).toContain(`(name = "${name}", text = "${value}")`);
     }
-    expect(capnp).toContain('(name = "RATE_LIMITER", durableObjectNamespace = "RateLimiter")');
-    expect(capnp).toMatch(/className = "RateLimiter", uniqueKey = "[^"]+", enableSql = true/);
+    for (const [binding, className] of [
+      ["GUARD", "PrincipalGuard"],
+      ["STREAM_HUB", "StreamHub"],
+    ]) {
+      expect(capnp).toContain(`(name = "${binding}", durableObjectNamespace = "${className}")`);
+      expect(capnp).toMatch(new RegExp(`className = "${className}", uniqueKey = "[^"]+", enableSql = true`));
+    }
+    // Queue producers go to a sink (no consumer runs in plain workerd); assets from their folder.
+    expect(capnp).toContain('(name = "WEBHOOK_QUEUE", queue = "queue-sink")');
+    expect(capnp).toContain(`(name = "assets", disk = (path = "${root}console/dist"))`);
     expect(capnp).toContain('durableObjectStorage = (localDisk = "do-storage")');
     expect(capnp).toContain('(name = "index.js", esModule = embed "index.js")');
   });

@@ -60,8 +60,10 @@ describe("keys CLI (contract section 9)", () => {
       [["create", "x", "--scopes", "ingest", "--rate-limit", "fast"], /rate-limit/],
       [["revoke", "999999"], /no key/],
     ] as const;
-    for (const [args, reason] of cases) {
-      const result = await keys(...args);
+    // Independent refusals: run side by side (each is a whole Node process).
+    const results = await Promise.all(cases.map(([args]) => keys(...args)));
+    for (const [i, [args, reason]] of cases.entries()) {
+      const result = results[i] ?? { code: 0, stdout: "", stderr: "" };
       expect(result.code, args.join(" ")).toBe(1);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
       expect(result.stderr).toMatch(reason);

@@ -68,8 +68,10 @@ describe("users CLI (contract section 8)", () => {
       [["set-role", "no-such-user", "admin"], /no user/],
       [["create", "bad name!", "--role", "admin"], /invalid username/],
     ] as const;
-    for (const [args, reason] of cases) {
-      const result = await users(...args);
+    // Independent refusals: run side by side (each is a whole Node process).
+    const results = await Promise.all(cases.map(([args]) => users(...args)));
+    for (const [i, [args, reason]] of cases.entries()) {
+      const result = results[i] ?? { code: 0, stdout: "", stderr: "" };
       expect(result.code, args.join(" ")).not.toBe(0);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
       expect(result.stderr).toMatch(reason);
