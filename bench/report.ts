@@ -150,3 +150,58 @@ export function devCostTable(rows: Row[]): string {
     }),
   );
 }
+
+/** The issues' performance goals, as ratios within one run and mode (a scenario missing: skipped). */
+const GOALS: { name: string; of: string; over: string; atLeast: number; units?: boolean }[] = [
+  { name: "key check is free", of: "ingest-key", over: "ingest-low", atLeast: 0.95 },
+  { name: "batch events/s vs single req/s", of: "ingest-batch", over: "ingest-low", atLeast: 20, units: true },
+  { name: "grouping ingest", of: "ingest-grouped", over: "ingest-high", atLeast: 0.8 },
+  { name: "deep cursor page vs first", of: "alerts-cursor-deep", over: "alerts-cursor", atLeast: 0.9 },
+  {
+    name: "deep page number vs first cursor page (for contrast)",
+    of: "alerts-page-deep",
+    over: "alerts-cursor",
+    atLeast: 0,
+  },
+  { name: "ingest with a webhook and a stream client", of: "ingest-high-push", over: "ingest-high", atLeast: 0.9 },
+];
+
+export function goalsTable(rows: Row[]): string {
+  const body: string[][] = [];
+  for (const mode of [...new Set(rows.map((r) => r.mode))]) {
+    const find = (name: string) => rows.find((r) => r.mode === mode && r.scenario === name);
+    for (const goal of GOALS) {
+      const of = find(goal.of);
+      const over = find(goal.over);
+      if (!of || !over) continue;
+      const ratio = (goal.units ? (of.units?.perSecond ?? of.rps) : of.rps) / over.rps;
+      const verdict = goal.atLeast === 0 ? "-" : ratio >= goal.atLeast ? "met" : "NOT met";
+      body.push([
+        mode,
+        goal.name,
+        `${goal.of} / ${goal.over}`,
+        f2(ratio),
+        goal.atLeast ? `>= ${goal.atLeast}` : "-",
+        verdict,
+      ]);
+    }
+  }
+  return markdown(
+    ["mode", "goal", "ratio of", "ratio", "target", ""],
+    ["---", "---", "---", "---:", "---:", "---"],
+    body,
+  );
+}
+
+/** Figures a scenario measured beside its load (push delays, ...), one line each. */
+export function extrasLines(rows: Row[]): string {
+  return rows
+    .filter((r) => r.extra)
+    .map(
+      (r) =>
+        `${r.mode} / ${r.scenario}: ${Object.entries(r.extra ?? {})
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")}`,
+    )
+    .join("\n");
+}

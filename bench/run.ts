@@ -8,9 +8,10 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { CONSOLE_JS_BUDGET_BYTES, measureConsole } from "../console/build/size";
 import { type Bundle, buildBundle, compositionTable } from "./bundle";
 import { profiler, profileTable, summarise } from "./profile";
-import { devCostTable, latencyTable, type Row, throughputTable, toRow } from "./report";
+import { devCostTable, extrasLines, goalsTable, latencyTable, type Row, throughputTable, toRow } from "./report";
 import { type Scenario, type ScenarioContext, scenarios } from "./scenarios";
 import { MODES, type Mode, type Server, startWorkerd, startWranglerDev } from "./servers";
 import { adminAuth, requestsFor, runScenario, type ScenarioRun } from "./session";
@@ -134,6 +135,10 @@ async function main() {
     const bundle = buildBundle();
     cleanups.push(async () => rmSync(bundle.dir, { recursive: true, force: true }));
     log(`bundle: ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped (${(bundle.bytes / 1024).toFixed(0)} KiB raw)`);
+    // `npm run bench` builds the console first (package.json).
+    const consoleSize = measureConsole(`${root}console/dist`);
+    const consoleLine = `console JS: ${(consoleSize.jsGzipBytes / 1024).toFixed(1)} KiB gzipped (budget ${CONSOLE_JS_BUDGET_BYTES / 1024} KiB)`;
+    log(consoleLine);
     const list = selected(stack.credentials);
     if (profile && list[0]) return await profileScenario(stack, bundle, list[0]);
 
@@ -163,6 +168,7 @@ async function main() {
       machine,
       seedSeconds: stack.seedSeconds,
       bundle: { gzipBytes: bundle.gzipBytes, bytes: bundle.bytes, composition: bundle.composition },
+      console: consoleSize,
       rows,
     };
     mkdirSync(resultsDir, { recursive: true });
@@ -170,6 +176,10 @@ async function main() {
     writeFileSync(`${resultsDir}/${file}`, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\n${latencyMode ? latencyTable(rows) : throughputTable(rows)}\n`);
     if (modes.length === 2) console.log(`What wrangler dev adds (CPU ms per request):\n\n${devCostTable(rows)}\n`);
+    if (!latencyMode) console.log(`Goals (ratios within this run and mode):\n\n${goalsTable(rows)}\n`);
+    const extras = extrasLines(rows);
+    if (extras) console.log(`Measured beside the load:\n${extras}\n`);
+    console.log(consoleLine);
     console.log(`Bundle: ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped\n\n${compositionTable(bundle)}\n`);
     console.log(
       `machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, workerd ${machine.workerd}, load average ${machine.loadAverage.map((n) => n.toFixed(1)).join(" ")}; ` +

@@ -1,3 +1,4 @@
+import { startPushProbe } from "./push-probe";
 import { SEEDED_ALERTS } from "./stack";
 
 /** What a scenario's requests look like; `next` varies them per call (ids, statuses). */
@@ -51,6 +52,43 @@ const event = (severity: string) => ({
 
 /** Alert ids spread over the seeded ones (1..SEEDED_ALERTS), so reads and PATCHes do not hit one row. */
 const alertId = (i: number) => 1 + ((i * 7919) % SEEDED_ALERTS);
+
+/** The alert queue as analysts open it: the filter every list scenario shares. */
+const QUEUE = "status=Open&event__severity=High";
+/** How deep the deep-page scenarios read. */
+const DEEP_ROWS = 5000;
+
+async function postJson(url: string, auth: Record<string, string>, body: unknown): Promise<unknown> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { ...auth, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** An API key for a scenario that sends as a sensor would. */
+async function sensorKey(ctx: ScenarioContext, scopes: string[]): Promise<Record<string, string>> {
+  const { key } = (await postJson(`${ctx.url}/api/keys/`, ctx.adminAuth, {
+    name: `bench-${crypto.randomUUID().slice(0, 8)}`,
+    scopes,
+  })) as { key: string };
+  return { Authorization: `Bearer ${key}` };
+}
+
+/** The path of the cursor page DEEP_ROWS rows into the queue (walked there 100 rows at a time). */
+async function deepCursorPath(ctx: ScenarioContext): Promise<string> {
+  let next: string | null = `${ctx.url}/api/alerts/?${QUEUE}&cursor=&page_size=100`;
+  for (let seen = 0; seen < DEEP_ROWS && next; seen += 100) {
+    const res: Response = await fetch(next, { headers: ctx.adminAuth });
+    next = ((await res.json()) as { next: string | null }).next;
+  }
+  if (!next) throw new Error(`the queue has fewer than ${DEEP_ROWS} rows`);
+  const url = new URL(next);
+  url.searchParams.set("page_size", "20");
+  return `${url.pathname}${url.search}`;
+}
 
 /** `baseline` first: every scenario's `x baseline` is against it, in the same run and mode. */
 export function scenarios(credentials: { username: string; password: string }): Scenario[] {
@@ -124,6 +162,97 @@ export function scenarios(credentials: { username: string; password: string }): 
       method: "GET",
       path: "/api/events/?severity=High&page_size=20",
       auth: true,
+    },
+    {
+      name: "ingest-key",
+      describe: "POST /api/events/ Low with an API key (the key checked by its Durable Object)",
+      method: "POST",
+      path: "/api/events/",
+      body: event("Low"),
+      auth: false,
+      setup: async (ctx) => ({ headers: await sensorKey(ctx, ["ingest"]) }),
+    },
+    {
+      name: "ingest-batch",
+      describe: "POST /api/events/batch/ 100 Low events a request, with an API key",
+      method: "POST",
+      path: "/api/events/batch/",
+      body: Array.from({ length: 100 }, () => event("Low")),
+      auth: false,
+      units: { name: "events", perRequest: 100 },
+      setup: async (ctx) => ({ headers: await sensorKey(ctx, ["ingest"]) }),
+    },
+    {
+      name: "ingest-grouped",
+      describe: "POST /api/events/ High, all with one dedup_key (each joins the same alert)",
+      method: "POST",
+      path: "/api/events/",
+      body: { ...event("High"), dedup_key: "bench:ssh-bruteforce:203.0.113.7" },
+      auth: true,
+    },
+    {
+      name: "alerts-cursor",
+      describe: `GET /api/alerts/?${QUEUE}&cursor=&page_size=20 (first cursor page, no count)`,
+      method: "GET",
+      path: `/api/alerts/?${QUEUE}&cursor=&page_size=20`,
+      auth: true,
+    },
+    {
+      name: "alerts-cursor-deep",
+      describe: `the same, a cursor page ${DEEP_ROWS} rows deep`,
+      method: "GET",
+      path: "/api/alerts/",
+      auth: true,
+      setup: async (ctx) => ({ path: await deepCursorPath(ctx) }),
+    },
+    {
+      name: "alerts-page-deep",
+      describe: `GET /api/alerts/?${QUEUE}&page=${DEEP_ROWS / 20 + 1}&page_size=20 (the same depth by page number)`,
+      method: "GET",
+      path: `/api/alerts/?${QUEUE}&page=${DEEP_ROWS / 20 + 1}&page_size=20`,
+      auth: true,
+    },
+    {
+      name: "alert-bulk",
+      describe: "POST /api/alerts/bulk/ 100 ids a request, Acknowledged <-> Investigating",
+      method: "POST",
+      path: "/api/alerts/bulk/",
+      body: { ids: [1], status: "Acknowledged" },
+      auth: true,
+      units: { name: "alerts", perRequest: 100 },
+      next: (i) => ({
+        path: "/api/alerts/bulk/",
+        body: {
+          ids: Array.from({ length: 100 }, (_, k) => alertId(i * 100 + k)).filter(
+            (id, k, all) => all.indexOf(id) === k,
+          ),
+          status: i % 2 ? "Acknowledged" : "Investigating",
+        },
+      }),
+    },
+    {
+      name: "ingest-high-push",
+      describe: "ingest-high with a webhook registered and a stream client connected; then push delays over 200 alerts",
+      method: "POST",
+      path: "/api/events/",
+      body: event("High"),
+      auth: true,
+      setup: async (ctx) => {
+        const probe = await startPushProbe();
+        const hook = (await postJson(`${ctx.url}/api/webhooks/`, ctx.adminAuth, {
+          url: probe.webhookUrl,
+          events: ["alert.created", "alert.updated"],
+        })) as { id: number };
+        await probe.connectStream(ctx.url, ctx.adminAuth);
+        return {
+          collect: () => probe.measure(ctx.url, ctx.adminAuth, 200),
+          // The next mode shares the database: it must not find this webhook still subscribed.
+          teardown: async () => {
+            await fetch(`${ctx.url}/api/webhooks/${hook.id}/`, { method: "DELETE", headers: ctx.adminAuth });
+            await probe.close();
+          },
+        };
+      },
     },
   ];
 }

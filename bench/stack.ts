@@ -52,6 +52,9 @@ export async function startStack(log: (msg: string) => void, options: { dbLatenc
     RATE_LIMIT_READ: limit,
     RATE_LIMIT_WRITE: limit,
     RATE_LIMIT_AUTH: limit,
+    RATE_LIMIT_AUTH_USERNAME: limit,
+    // The push scenario's webhook receiver is on loopback.
+    WEBHOOK_ALLOW_INSECURE: "on",
   };
   // PostgreSQL writes its postmaster's pid on the first line of this file; backends are its children.
   const postmaster = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);

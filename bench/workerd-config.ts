@@ -49,8 +49,16 @@ type WranglerConfig = {
   queues: { producers?: { binding: string; queue: string }[] };
 };
 
-/** Answers a queue binding's sends with success and keeps nothing. */
-const QUEUE_SINK = "export default { async fetch() { return new Response(null, { status: 200 }); } };";
+/**
+ * Answers a queue binding's sends (`POST /message`, `POST /batch`) as a queue broker does, with
+ * its metrics, and keeps nothing.
+ */
+const QUEUE_SINK = [
+  "export default { async fetch(request) {",
+  "  await request.arrayBuffer();",
+  "  return Response.json({ metadata: { metrics: { backlogCount: 0, backlogBytes: 0, oldestMessageTimestamp: 0 } } });",
+  "} };",
+].join(" ");
 
 export function workerdConfig(input: WorkerdConfigInput): string {
   const config: WranglerConfig = unstable_readConfig({ config: input.configPath }, { hideWarnings: true });
