@@ -88,6 +88,15 @@ describe("access tokens are checked in middleware (contract section 2)", () => {
     });
   });
 
+  it("a token verified once is still refused once it expires (the isolate's cache re-checks exp)", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await forge({ iat: now, exp: now + 2 });
+    expect((await api("/api/auth/me/", { token })).status).toBe(200);
+    // Expiry is the subject: let the clock pass it.
+    await new Promise((resolve) => setTimeout(resolve, (now + 2) * 1000 - Date.now() + 100));
+    await expect401({ Authorization: `Bearer ${token}` });
+  });
+
   it("an access token without its session or generation claims -> 401", async () => {
     await expect401({ Authorization: `Bearer ${await forge({ sid: undefined })}` });
     await expect401({ Authorization: `Bearer ${await forge({ gen: "0" })}` });

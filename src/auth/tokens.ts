@@ -155,7 +155,32 @@ function userIdOf(sub: string | undefined): number {
   return id;
 }
 
+/**
+ * Access tokens this isolate has verified, by their exact text: a client sends the same token for
+ * many requests, and re-checking its signature each time is most of what checking it costs. Only
+ * tokens that passed every check are kept, each until its `exp` (checked again on every use), per
+ * configuration (a rotated JWT_SECRET starts afresh); whether one has been revoked since is the
+ * guard's question, asked on every request as before. At most VERIFIED_MAX, oldest out first.
+ */
+const VERIFIED_MAX = 1000;
+const verified = new WeakMap<TokenConfig, Map<string, AccessClaims>>();
+
 export async function verifyAccessToken(config: TokenConfig, token: string): Promise<AccessClaims> {
+  let known = verified.get(config);
+  if (!known) {
+    known = new Map();
+    verified.set(config, known);
+  }
+  const hit = known.get(token);
+  if (hit && (hit.expiresAt ?? 0) > Date.now()) return hit;
+  if (hit) known.delete(token);
+  const claims = await verifyAccessTokenOnce(config, token);
+  if (known.size >= VERIFIED_MAX) known.delete(known.keys().next().value ?? "");
+  known.set(token, claims);
+  return claims;
+}
+
+async function verifyAccessTokenOnce(config: TokenConfig, token: string): Promise<AccessClaims> {
   const payload = await verify(config, token, "access", config.ACCESS_TOKEN_TTL_SECONDS);
   const { username, role, sid, gen } = payload;
   if (
