@@ -85,7 +85,11 @@ export const RESPONSE_HEADERS = {
   Link: {
     description:
       'RFC 8288 links of a cursor page: `<url>; rel="next"`, `<url>; rel="prev"` (absent when neither exists)',
-    schema: { type: "string", maxLength: 40_000 },
+    schema: {
+      type: "string",
+      pattern: '^<[^>]+>; rel="(?:next|prev)"(?:, <[^>]+>; rel="(?:next|prev)")?$',
+      maxLength: 40_000,
+    },
   },
   "Idempotent-Replayed": {
     description: "`true` when this is the stored first response to the request's `Idempotency-Key`",

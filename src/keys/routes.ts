@@ -28,7 +28,18 @@ const createKeyRoute = createRoute({
   middleware: [authenticate(), authorize("keys:manage"), jsonBody()] as const,
   request: { body: jsonRequestBody(KeyCreateSchema) },
   responses: routeResponses(
-    { 201: jsonResponse("Created; `Location` names it", CreatedKeySchema) },
+    {
+      201: jsonResponse("Created; `Location` names it", CreatedKeySchema, {
+        links: {
+          key: { operationId: "getKey", parameters: { id: "$response.body#/id" }, description: "The key just created" },
+          revoke: {
+            operationId: "revokeKey",
+            parameters: { id: "$response.body#/id" },
+            description: "How to revoke it",
+          },
+        },
+      }),
+    },
     { problems: [400, 401, 403, 413, 415, 503], throttle: "write" },
   ),
 });

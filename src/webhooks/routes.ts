@@ -39,7 +39,28 @@ const createRouteDef = createRoute({
   middleware: [authenticate(), authorize("webhooks:manage"), jsonBody()] as const,
   request: { body: jsonRequestBody(WebhookCreateSchema) },
   responses: routeResponses(
-    { 201: jsonResponse("Subscribed; `Location` names it", CreatedWebhookSchema) },
+    {
+      201: jsonResponse("Subscribed; `Location` names it", CreatedWebhookSchema, {
+        links: {
+          webhook: {
+            operationId: "getWebhook",
+            parameters: { id: "$response.body#/id" },
+            description: "The webhook just created",
+          },
+          test: { operationId: "testWebhook", parameters: { id: "$response.body#/id" }, description: "Send it a ping" },
+          deliveries: {
+            operationId: "listWebhookDeliveries",
+            parameters: { id: "$response.body#/id" },
+            description: "Its deliveries",
+          },
+          unsubscribe: {
+            operationId: "deleteWebhook",
+            parameters: { id: "$response.body#/id" },
+            description: "How to delete it",
+          },
+        },
+      }),
+    },
     { problems: [400, 401, 403, 413, 415, 503], throttle: "write" },
   ),
 });
