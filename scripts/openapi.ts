@@ -4,7 +4,7 @@
  * serving the document touches no database, so the connection string is a placeholder.
  * Exit status 0 on success, 1 on failure, 2 on bad usage.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { unstable_dev } from "wrangler";
@@ -32,6 +32,8 @@ async function main(args: string[]): Promise<number> {
     vars: {
       DATABASE_URL: "postgresql://unused@127.0.0.1:1/unused",
       JWT_SECRET: randomUUID() + randomUUID(),
+      // Required by the config check; serving the document never decrypts a webhook secret.
+      WEBHOOK_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     },
     ip: "127.0.0.1",
     port: await freePort(),

@@ -73,7 +73,10 @@ describe("cursor pagination (contract section 12)", () => {
     const cursor = new URL(page.next ?? "").searchParams.get("cursor") ?? "";
     const [body, mac] = cursor.split(".");
     const flipped = `${body?.slice(0, -2)}${body?.endsWith("A") ? "B" : "A"}${body?.slice(-1)}.${mac}`;
-    for (const bad of [flipped, `${body}.AAAAAAAAAAAAAAAAAAAAAA`, "garbage", "a.b.c"]) {
+    // Also a cursor not as the server writes it (the document's pattern), even if it decodes the same.
+    const base64 = cursor.replaceAll("-", "+").replaceAll("_", "/");
+    const respelled = [` ${cursor}`, `${body}.${mac}\n`, ...(base64 === cursor ? [] : [base64])];
+    for (const bad of [flipped, `${body}.AAAAAAAAAAAAAAAAAAAAAA`, "garbage", "a.b.c", ...respelled]) {
       const res = await api(`/api/events/?source_name=${source}&cursor=${encodeURIComponent(bad)}`, {
         token: admin.token,
       });

@@ -6,6 +6,7 @@ import { getConfig } from "../src/env";
 import { REVOCATIONS_PURPOSE } from "../src/internal/protocol";
 import { updateUser } from "../src/users/store";
 import { api, createUser, db, login, type TestUser, type TokenPair } from "./helpers";
+import { refreshTokensOf } from "./stored";
 
 const me = (token: string) => api("/api/auth/me/", { token });
 const refresh = (token: string) => api("/api/auth/token/refresh/", { json: { refresh: token } });
@@ -144,5 +145,21 @@ describe("browser sessions keep the refresh token in an HttpOnly cookie", () => 
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: object }).errors).toEqual({ refresh: ["This field is required."] });
+  });
+
+  it("X-Vigil-Session is `cookie` or absent: another value is a 400 naming it, and logs no one in", async () => {
+    const user = await createUser("analyst");
+    for (const value of ["Cookie", "body", "cookie, cookie"]) {
+      const res = await api("/api/auth/token/", {
+        headers: { "X-Vigil-Session": value },
+        json: { username: user.username, password: user.password },
+      });
+      expect(res.status, value).toBe(400);
+      const problem = (await res.json()) as { detail: string; errors: object };
+      expect(problem.detail).toBe("The request headers failed validation: X-Vigil-Session.");
+      expect(problem.errors).toEqual({ "X-Vigil-Session": ["Must be `cookie`, or left out."] });
+      expect(res.headers.get("Set-Cookie")).toBeNull();
+    }
+    expect(await refreshTokensOf(user.id)).toBe(0);
   });
 });

@@ -112,6 +112,15 @@ describe("the live stream (contract section 13)", () => {
     expect(await problem(plain)).toMatchObject({ status: 426 });
   });
 
+  it("credentials come first, as on every route: without them it is 401 even without the upgrade", async () => {
+    const ingester = await createKey(admin, { scopes: ["ingest"] });
+    const anonymous = await api("/api/alerts/stream/");
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("WWW-Authenticate")).toMatch(/^Bearer realm="vigil"/);
+    expect((await api("/api/alerts/stream/?ticket=forged")).status).toBe(401);
+    expect((await api("/api/alerts/stream/", { token: ingester.key })).status).toBe(403);
+  });
+
   it("closes a socket whose access token has expired, at the next broadcast", async () => {
     const hub = streamHub(env);
     const res = await hub.fetch("https://hub/subscribe", {

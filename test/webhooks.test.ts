@@ -126,6 +126,12 @@ describe("webhooks (contract section 13)", () => {
       `https://user:pass@${HOOKS}/x`,
       "ftp://example.com/x",
       "not a url",
+      // Not as written (the URL parser would mend these, and the raw text would be stored).
+      ` https://${HOOKS}/x`,
+      `https:${HOOKS}/x`,
+      `https://${HOOKS}/x y`,
+      `https://${HOOKS}/\u0000`,
+      `https://${HOOKS}/\ud800`,
     ]) {
       const res = await api("/api/webhooks/", { token: admin.token, json: { url, events: ["alert.created"] } });
       expect(res.status, url).toBe(400);

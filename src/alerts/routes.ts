@@ -49,6 +49,24 @@ const listRoute = createRoute({
   ),
 });
 
+/** A conditional request header (RFC 9110, section 13): any field value is taken, as etag.ts reads it. */
+function preconditionHeader(name: string, description: string) {
+  return z
+    .string()
+    .max(1024)
+    .optional()
+    .openapi({ param: { name, in: "header" }, pattern: String.raw`^[\t\x20-\x7e\x80-\xff]*$`, description });
+}
+
+/** What an alert leads to: its triage timeline. */
+const alertId = { id: "$response.body#/id" };
+const TIMELINE_LINKS = {
+  events: { operationId: "listAlertEvents", parameters: alertId, description: "The events grouped into it" },
+  notes: { operationId: "listAlertNotes", parameters: alertId, description: "Its notes" },
+  addNote: { operationId: "addAlertNote", parameters: alertId, description: "Add a note to it" },
+  history: { operationId: "listAlertHistory", parameters: alertId, description: "Its history" },
+};
+
 const getRoute = createRoute({
   method: "get",
   path: "/api/alerts/{id}/",
@@ -64,16 +82,15 @@ const getRoute = createRoute({
   request: {
     params: IdParamSchema,
     headers: z.object({
-      "If-None-Match": z
-        .string()
-        .max(1024)
-        .optional()
-        .openapi({ param: { name: "If-None-Match", in: "header" } }),
+      "If-None-Match": preconditionHeader(
+        "If-None-Match",
+        "`*` or ETags (comma-separated, `W/` ignored): 304 when one is the alert's; any other value is a 200",
+      ),
     }),
   },
   responses: routeResponses(
     {
-      200: jsonResponse("The alert", AlertSchema, { headers: headerRefs("ETag") }),
+      200: jsonResponse("The alert", AlertSchema, { headers: headerRefs("ETag"), links: TIMELINE_LINKS }),
       304: { description: "Not modified: the alert still has the ETag sent", headers: headerRefs("ETag") },
     },
     { problems: [401, 403, 404, 503], throttle: "read" },
@@ -99,11 +116,10 @@ const patchRoute = createRoute({
   request: {
     params: IdParamSchema,
     headers: z.object({
-      "If-Match": z
-        .string()
-        .max(1024)
-        .optional()
-        .openapi({ param: { name: "If-Match", in: "header" } }),
+      "If-Match": preconditionHeader(
+        "If-Match",
+        "`*` or the alert's ETag: any other value (a stale or weak tag, a list, garbage) is 412, alert unchanged",
+      ),
     }),
     body: patchRequestBody(AlertUpdateSchema),
   },

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { ACTOR_TYPES, ALERT_STATUSES, HISTORY_ACTIONS, SEVERITIES } from "../db/schema";
 import { EventSchema, severity } from "../events/schemas";
 import { cursorPageSchema, cursorQuery } from "../http/cursor";
+import { distinct } from "../http/distinct";
 import { pageQuery, pageSchema } from "../http/pagination";
 import { countNumber, idNumber } from "../http/params";
 import { exactText, optionalText, requiredText, text } from "../http/text";
@@ -66,30 +67,30 @@ const assignee = exactText(150)
 
 const atLeastOne = (change: { status?: unknown; assignee?: unknown }) =>
   change.status !== undefined || change.assignee !== undefined;
+/** atLeastOne() as JSON Schema, for validators and generators that read the document. */
+const AT_LEAST_ONE = { anyOf: [{ required: ["status"] }, { required: ["assignee"] }] };
 
 export const AlertUpdateSchema = z
   .strictObject({ status: status.optional().openapi({ example: "Acknowledged" }), assignee: assignee.optional() })
   .refine(atLeastOne, { message: "Give a status, an assignee, or both.", path: ["non_field_errors"] })
-  .openapi("AlertUpdate", {
-    description: "At least one of `status` and `assignee`; `minProperties` says so to validators",
-    minProperties: 1,
-  });
+  .openapi("AlertUpdate", { description: "At least one of `status` and `assignee`", ...AT_LEAST_ONE });
 
 export const MAX_BULK_IDS = 1000;
 
 export const BulkRequestSchema = z
   .strictObject({
-    ids: z
-      .array(idNumber, { error: "Must be a list of alert ids." })
-      .min(1, "Give at least one id.")
-      .max(MAX_BULK_IDS, `At most ${MAX_BULK_IDS} ids.`)
-      .refine((ids) => new Set(ids).size === ids.length, "Ids must not repeat.")
-      .openapi({ description: `1 to ${MAX_BULK_IDS} distinct alert ids`, example: [7, 8, 9] }),
+    ids: distinct(
+      z
+        .array(idNumber, { error: "Must be a list of alert ids." })
+        .min(1, "Give at least one id.")
+        .max(MAX_BULK_IDS, `At most ${MAX_BULK_IDS} ids.`),
+      "Ids must not repeat.",
+    ).openapi({ description: `1 to ${MAX_BULK_IDS} distinct alert ids`, example: [7, 8, 9] }),
     status: status.optional().openapi({ example: "Resolved" }),
     assignee: assignee.optional(),
   })
   .refine(atLeastOne, { message: "Give a status, an assignee, or both.", path: ["non_field_errors"] })
-  .openapi("BulkRequest");
+  .openapi("BulkRequest", { description: "`ids`, and at least one of `status` and `assignee`", ...AT_LEAST_ONE });
 
 export const BulkResultSchema = z
   .object({

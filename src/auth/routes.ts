@@ -11,7 +11,14 @@ import { findUserByUsername } from "../users/store";
 import { authenticate, authorize } from "./middleware";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import type { UserPrincipal } from "./principal";
-import { MeSchema, RefreshRequestSchema, RefreshResponseSchema, TokenPairSchema, TokenRequestSchema } from "./schemas";
+import {
+  MeSchema,
+  RefreshRequestSchema,
+  RefreshResponseSchema,
+  SessionModeHeadersSchema,
+  TokenPairSchema,
+  TokenRequestSchema,
+} from "./schemas";
 import {
   clearSessionCookie,
   readSessionCookie,
@@ -55,7 +62,7 @@ const tokenRoute = createRoute({
     "held to the username's budget; 503 when the limiter is unreachable (fails closed)." +
     COOKIE_NOTE,
   middleware: [jsonBody()] as const,
-  request: { body: jsonRequestBody(TokenRequestSchema) },
+  request: { headers: SessionModeHeadersSchema, body: jsonRequestBody(TokenRequestSchema) },
   responses: routeResponses({ 200: jsonResponse("Logged in", TokenPairSchema) }, tokenEndpoint),
 });
 
@@ -73,7 +80,7 @@ const refreshRoute = createRoute({
     "tampered or access tokens, and deactivated users, get 401. Throttled per client IP (scope `auth`)." +
     COOKIE_NOTE,
   middleware: [jsonBody()] as const,
-  request: { body: jsonRequestBody(RefreshRequestSchema) },
+  request: { headers: SessionModeHeadersSchema, body: jsonRequestBody(RefreshRequestSchema) },
   responses: routeResponses({ 200: jsonResponse("Rotated", RefreshResponseSchema) }, tokenEndpoint),
 });
 
@@ -90,7 +97,7 @@ const revokeRoute = createRoute({
     "client IP (scope `auth`)." +
     COOKIE_NOTE,
   middleware: [jsonBody()] as const,
-  request: { body: jsonRequestBody(RefreshRequestSchema) },
+  request: { headers: SessionModeHeadersSchema, body: jsonRequestBody(RefreshRequestSchema) },
   responses: routeResponses({ 204: { description: "Revoked" } }, tokenEndpoint),
 });
 

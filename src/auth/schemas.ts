@@ -3,6 +3,7 @@ import { ROLES } from "../db/schema";
 import { idNumber } from "../http/params";
 import { exactText } from "../http/text";
 import { MAX_USERNAME } from "../users/rules";
+import { SESSION_HEADER } from "./session-cookie";
 
 /** A signed token as the server issues it (compact JWS). */
 const jwt = z
@@ -34,6 +35,20 @@ export const TokenPairSchema = z
       .openapi({ format: "int32", description: "Access token lifetime in seconds", example: 900 }),
   })
   .openapi("TokenPair");
+
+/** The token endpoints' browser mode (session-cookie.ts); any other value is refused, not ignored. */
+export const SessionModeHeadersSchema = z.object({
+  [SESSION_HEADER]: z
+    .enum(["cookie"], { error: "Must be `cookie`, or left out." })
+    .optional()
+    .openapi({
+      param: { name: SESSION_HEADER, in: "header" },
+      description:
+        "`cookie` (browsers): the refresh token travels in an HttpOnly, SameSite=Strict cookie scoped to " +
+        "/api/auth/, never in a body, and `refresh` may be left out of the request. Without the header, tokens " +
+        "travel in bodies as the DRF contract says.",
+    }),
+});
 
 export const RefreshRequestSchema = z
   .strictObject({

@@ -22,13 +22,14 @@ import {
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 /** Responses are kept at least this long; the scheduled purge removes older ones. */
 export const RETENTION_HOURS = 24;
-const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
+/** 1 to 255 visible ASCII characters; the route declarations document this very pattern. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /** The request's claim on its key, or null without the header; 400 for a malformed key. */
 export async function idempotencyClaim(c: Context<AppEnv>, body: unknown): Promise<IdempotencyClaim | null> {
   const key = c.req.header(IDEMPOTENCY_HEADER);
   if (key === undefined) return null;
-  if (!VALID_KEY.test(key)) {
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw new ApiError("VALIDATION_FAILED", "The Idempotency-Key header must be 1 to 255 visible ASCII characters.", {
       errors: { [IDEMPOTENCY_HEADER]: ["Must be 1 to 255 visible ASCII characters."] },
     });

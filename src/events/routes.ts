@@ -10,7 +10,14 @@ import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
 import { publish } from "../push/publisher";
 import { batchBody, batchFingerprint, MAX_BATCH_ITEMS, validateBatch } from "./batch";
-import { IDEMPOTENCY_HEADER, idempotencyClaim, ingestOnce, markReplay, RETENTION_HOURS } from "./idempotency";
+import {
+  IDEMPOTENCY_HEADER,
+  IDEMPOTENCY_KEY_PATTERN,
+  idempotencyClaim,
+  ingestOnce,
+  markReplay,
+  RETENTION_HOURS,
+} from "./idempotency";
 import type { BatchResult, EventView } from "./schemas";
 import {
   BatchResultSchema,
@@ -26,12 +33,15 @@ const tags = ["Events"];
 const security = [{ bearerAuth: [] }];
 
 const idempotencyHeader = z.object({
+  // Checked by idempotencyClaim() (the batch route has no header validator): documented here.
   [IDEMPOTENCY_HEADER]: z
     .string()
-    .max(255)
     .optional()
     .openapi({
       param: { name: IDEMPOTENCY_HEADER, in: "header" },
+      minLength: 1,
+      maxLength: 255,
+      pattern: IDEMPOTENCY_KEY_PATTERN.source,
       description:
         `1 to 255 visible ASCII characters, chosen by the client per logical request (e.g. a UUID). Kept per caller ` +
         `at least ${RETENTION_HOURS} h: a retry with the same key and body gets the first response again (same status ` +
@@ -59,6 +69,7 @@ const createEvent = createRoute({
   responses: routeResponses(
     {
       201: jsonResponse("Stored (or, with `Idempotent-Replayed: true`, stored before)", EventSchema, {
+        headers: headerRefs("Idempotent-Replayed"),
         links: {
           event: {
             operationId: "getEvent",
@@ -76,6 +87,35 @@ const createEvent = createRoute({
     { problems: [400, 401, 403, 413, 415, 422, 503], throttle: "ingest", beforeThrottle: [401] },
   ),
 });
+
+// An invalid item fails alone, in `results`, not the request: so an item is any JSON value here,
+// and EventCreate is what the handler checks it against.
+const PER_ITEM =
+  "validated as an `EventCreate` (#/components/schemas/EventCreate) and answered in `results` at its index: " +
+  "201 with its id, or 400 with its `errors`; an invalid item stores nothing and does not fail the batch";
+
+const BatchArraySchema = z
+  .array(z.unknown().openapi({ description: "An event, as `EventCreate` describes it, checked on its own" }))
+  .min(1)
+  .max(MAX_BATCH_ITEMS)
+  .openapi({
+    description: `1 to ${MAX_BATCH_ITEMS} events, each ${PER_ITEM}.`,
+    example: [{ source_name: "fw-edge-01", event_type: "port_scan", severity: "Low" }],
+  });
+
+const BatchNdjsonSchema = z
+  .string()
+  .max(1_048_576)
+  .openapi({
+    minLength: 1,
+    // At least one line that is not blank (JavaScript's \s, which trimming removes), and no byte
+    // order mark first (U+FEFF is \s too, so it cannot be that line).
+    pattern: String.raw`^(?:\S|[^\S\uFEFF][\s\S]*\S)`,
+    description:
+      `One event per line; blank lines are ignored and are not items. 1 to ${MAX_BATCH_ITEMS} items, each ` +
+      `${PER_ITEM} (a line that is not JSON: \`non_field_errors\`). UTF-8 without a byte order mark.`,
+    example: '{"source_name":"fw-1","event_type":"port_scan","severity":"Low"}\n',
+  });
 
 const batchRoute = createRoute({
   method: "post",
@@ -96,18 +136,17 @@ const batchRoute = createRoute({
     body: {
       required: true,
       content: {
-        "application/json": { schema: z.array(EventCreateSchema).min(1).max(MAX_BATCH_ITEMS) },
-        "application/x-ndjson": {
-          schema: z
-            .string()
-            .max(1_048_576)
-            .openapi({ description: "One event object per line", example: '{"source_name":"fw-1",...}\n{...}' }),
-        },
+        "application/json": { schema: BatchArraySchema },
+        "application/x-ndjson": { schema: BatchNdjsonSchema },
       },
     },
   },
   responses: routeResponses(
-    { 200: jsonResponse("One result per item, in input order", BatchResultSchema) },
+    {
+      200: jsonResponse("One result per item, in input order", BatchResultSchema, {
+        headers: headerRefs("Idempotent-Replayed"),
+      }),
+    },
     { problems: [400, 401, 403, 413, 415, 422, 503], throttle: "ingest", beforeThrottle: [400, 401, 413, 415] },
   ),
 });

@@ -18,15 +18,21 @@ export type CursorRequest = { direction: "next" | "prev"; position: Position | n
 
 const CURSOR_PARAMS = new Set(["cursor", "page", "page_size"]);
 
+// What a cursor looks like (empty: the first page): its payload and its signature in base64url.
+const CURSOR_SHAPE = /^(?:[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?$/;
+
 export const cursorQuery = {
   cursor: z
     .string()
     .max(512)
     .optional()
     .openapi({
+      pattern: CURSOR_SHAPE.source,
       description:
         "Cursor pagination: empty for the first page, then the cursor from `next` or `previous`. Answers " +
-        "`{next, previous, results}` (no count) and a `Link` header. Not with `page`.",
+        "`{next, previous, results}` (no count) and a `Link` header. Not with `page`. Cursors are opaque and " +
+        "signed, bound to the list and filters they were made for: any other (forged, altered, or made for other " +
+        "filters) is 400, whatever it looks like.",
       example: "",
     }),
 };
@@ -78,7 +84,7 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 async function decode(secret: string, cursor: string, filters: string): Promise<Payload> {
   const [body, mac] = cursor.split(".");
-  if (!body || !mac || cursor.split(".").length !== 2) throw invalid();
+  if (!body || !mac || !CURSOR_SHAPE.test(cursor)) throw invalid();
   let bytes: Uint8Array<ArrayBuffer>;
   let signature: Uint8Array<ArrayBuffer>;
   try {

@@ -85,7 +85,11 @@ export const RESPONSE_HEADERS = {
   Link: {
     description:
       'RFC 8288 links of a cursor page: `<url>; rel="next"`, `<url>; rel="prev"` (absent when neither exists)',
-    schema: { type: "string", maxLength: 40_000 },
+    schema: {
+      type: "string",
+      pattern: '^<[^>]+>; rel="(?:next|prev)"(?:, <[^>]+>; rel="(?:next|prev)")?$',
+      maxLength: 40_000,
+    },
   },
   "Idempotent-Replayed": {
     description: "`true` when this is the stored first response to the request's `Idempotency-Key`",
@@ -119,9 +123,9 @@ const PROBLEMS = {
 
 export type ProblemStatus = keyof typeof PROBLEMS;
 
-function headersFor(status: number, throttled: boolean) {
+function headersFor(status: number, throttled: boolean, located = true) {
   const names: HeaderName[] = ["X-Request-Id"];
-  if (status === 201) names.push("Location");
+  if (status === 201 && located) names.push("Location");
   if (status === 401) names.push("WWW-Authenticate");
   if (status === 405) names.push("Allow");
   if (status === 429 || status === 503) names.push("Retry-After");
@@ -156,13 +160,18 @@ export type ResponseOptions = {
    * 403 (authentication and role checks come first on data routes).
    */
   beforeThrottle?: ProblemStatus[];
+  /**
+   * False when a 201 creates nothing a URL can name (a stream ticket): no `Location`. Default:
+   * true, a 201 names what it created.
+   */
+  located?: boolean;
 };
 
 /**
  * A route's responses in one call: its success responses as given, then its problem responses,
- * every one with the headers it carries (X-Request-Id on all, Location on 201, WWW-Authenticate
- * on 401, Allow on 405, Retry-After on 429 and 503, RateLimit and RateLimit-Policy on the 2xx
- * and 4xx of a throttled route).
+ * every one with the headers it carries (X-Request-Id on all, Location on 201 unless `located`
+ * is false, WWW-Authenticate on 401, Allow on 405, Retry-After on 429 and 503, RateLimit and
+ * RateLimit-Policy on the 2xx and 4xx of a throttled route).
  *
  * @example
  * responses: routeResponses(
@@ -174,7 +183,7 @@ export function routeResponses<const S extends Record<number, ResponseConfig>>(
   success: S,
   options: ResponseOptions,
 ): S & Record<string, ResponseConfig> {
-  const { throttle, beforeThrottle = [401, 403] } = options;
+  const { throttle, beforeThrottle = [401, 403], located = true } = options;
   // 405 comes from the fallback, which no limiter sees; 5xx may come before the limiter answers.
   const throttled = (status: number) =>
     throttle !== undefined && status < 500 && status !== 405 && !beforeThrottle.some((before) => before === status);
@@ -184,7 +193,7 @@ export function routeResponses<const S extends Record<number, ResponseConfig>>(
     const own = response.headers ?? {};
     withHeaders[status] = {
       ...response,
-      headers: { ...headersFor(Number(status), throttled(Number(status))), ...own },
+      headers: { ...headersFor(Number(status), throttled(Number(status)), located), ...own },
     };
   }
   // The spread keeps the success responses' own types, which type the route's handler.

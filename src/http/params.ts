@@ -2,29 +2,40 @@ import { z } from "@hono/zod-openapi";
 
 /** The largest id the API hands out or takes: every JSON parser holds it exactly. */
 const MAX_ID = Number.MAX_SAFE_INTEGER;
+/** The largest value of a PostgreSQL `integer` column (api_keys, webhooks). */
+const MAX_INT32 = 2_147_483_647;
 
 /** A database id in a response. */
 export const idNumber = z.number().int().min(1).max(MAX_ID).openapi({ format: "int64", example: 101 });
 
 /**
- * A positive integer id in the path; anything else (including ids past MAX_ID, which would
- * silently round to another id) fails validation and so answers 404.
+ * A positive integer id in the path, at most `max`; anything else (ids past MAX_ID would
+ * silently round to another id, ids past the column's type would make PostgreSQL fail the
+ * query) fails validation and so answers 404.
  */
-export const IdParamSchema = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9][0-9]{0,15}$/)
-    .transform(Number)
-    .refine(Number.isSafeInteger)
-    .openapi({
-      param: { name: "id", in: "path" },
-      type: "integer",
-      format: "int64",
-      minimum: 1,
-      maximum: MAX_ID,
-      pattern: undefined,
-    }),
-});
+function idParam(max: number, format: "int32" | "int64") {
+  return z.object({
+    id: z
+      .string()
+      .regex(new RegExp(`^[1-9][0-9]{0,${String(max).length - 1}}$`))
+      .transform(Number)
+      .refine((id) => id <= max)
+      .openapi({
+        param: { name: "id", in: "path" },
+        type: "integer",
+        format,
+        minimum: 1,
+        maximum: max,
+        pattern: undefined,
+      }),
+  });
+}
+
+/** The id of a row whose key is a `bigint` (events, alerts). */
+export const IdParamSchema = idParam(MAX_ID, "int64");
+
+/** The id of a row whose key is an `integer` (API keys, webhooks): a larger one cannot exist. */
+export const Int32IdParamSchema = idParam(MAX_INT32, "int32");
 
 /** A count in a response (items, events), as a bounded 32-bit integer. */
-export const countNumber = z.number().int().min(0).max(2_147_483_647).openapi({ format: "int32" });
+export const countNumber = z.number().int().min(0).max(MAX_INT32).openapi({ format: "int32" });

@@ -45,15 +45,21 @@ function utc({ ms, micros }: { ms: number; micros: string }): string {
 }
 
 /**
- * An RFC 3339 timestamp (see above), handed on as the UTC instant it names. With `maxAheadMs`,
- * also at most that far in the future (for clocks that run a little fast). `about` starts the
- * field's description; the rules are appended, so the document always states them.
+ * An RFC 3339 timestamp (see above), handed on as the UTC instant it names. With `future`, it
+ * must be later than the moment the request is checked (an expiry); with `maxAheadMs`, at most
+ * that far in the future (for clocks that run a little fast). `about` starts the field's
+ * description; the rules are appended, so the document always states them (JSON Schema has no
+ * keyword for "now": these two are prose).
  *
  * @example occurred_at: timestamp({ about: "When it happened", maxAheadMs: 5 * 60_000 }).optional()
+ * @example expires_at: timestamp({ about: "When the key stops working", future: true }).optional()
  */
-export function timestamp(options: { about: string; maxAheadMs?: number }) {
-  const { about, maxAheadMs } = options;
-  const ahead = maxAheadMs === undefined ? "" : `, at most ${maxAheadMs / 60_000} minutes in the future`;
+export function timestamp(options: { about: string; future?: boolean; maxAheadMs?: number }) {
+  const { about, future = false, maxAheadMs } = options;
+  const whenRules = [
+    future ? ", in the future" : "",
+    maxAheadMs === undefined ? "" : `, at most ${maxAheadMs / 60_000} minutes in the future`,
+  ].join("");
   return z
     .string({ error: (i) => (i.input === undefined ? "This field is required." : FORMAT) })
     .max(35, FORMAT)
@@ -63,7 +69,12 @@ export function timestamp(options: { about: string; maxAheadMs?: number }) {
         ctx.addIssue({ code: "custom", message: parsed.problem });
         return z.NEVER;
       }
-      if (maxAheadMs !== undefined && parsed.ms > Date.now() + maxAheadMs) {
+      const now = Date.now();
+      if (future && parsed.ms <= now) {
+        ctx.addIssue({ code: "custom", message: "Must be in the future." });
+        return z.NEVER;
+      }
+      if (maxAheadMs !== undefined && parsed.ms > now + maxAheadMs) {
         ctx.addIssue({
           code: "custom",
           message: `Must not be more than ${maxAheadMs / 60_000} minutes in the future.`,
@@ -79,7 +90,7 @@ export function timestamp(options: { about: string; maxAheadMs?: number }) {
       pattern: RFC3339.source,
       description:
         `${about}. RFC 3339 with a time zone (\`Z\`, \`z\` or \`±HH:MM\` up to ±15:59), at most 9 fraction digits ` +
-        `(kept to the microsecond), an instant from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z${ahead}.`,
+        `(kept to the microsecond), an instant from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z${whenRules}.`,
     });
 }
 

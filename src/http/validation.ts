@@ -28,6 +28,8 @@ export function fieldErrors(error: ZodError): FieldErrors {
 
 type ValidationResult = { target: string } & ({ success: true } | { success: false; error: ZodError });
 
+const WHERE: Record<string, string> = { query: "query parameters", header: "request headers" };
+
 /**
  * The hook every route validator uses: failures become problem+json. A malformed path id is a
  * resource that cannot exist, so it is 404 rather than 400.
@@ -36,7 +38,7 @@ export function validationHook(result: ValidationResult): void {
   if (result.success) return;
   if (result.target === "param") throw new ApiError("NOT_FOUND", "No such resource.");
   const errors = fieldErrors(result.error);
-  const where = result.target === "query" ? "query parameters" : "request body";
+  const where = WHERE[result.target] ?? "request body";
   throw new ApiError("VALIDATION_FAILED", `The ${where} failed validation: ${fieldList(Object.keys(errors))}.`, {
     errors,
   });

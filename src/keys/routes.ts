@@ -7,7 +7,7 @@ import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
 import { jsonRequestBody, jsonResponse, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
-import { IdParamSchema } from "../http/params";
+import { Int32IdParamSchema } from "../http/params";
 import { CreatedKeySchema, KeyCreateSchema, KeyListQuerySchema, KeyPageSchema, KeySchema } from "./schemas";
 import { issueKey } from "./service";
 import { findKey, listKeys, revokeKey } from "./store";
@@ -28,7 +28,18 @@ const createKeyRoute = createRoute({
   middleware: [authenticate(), authorize("keys:manage"), jsonBody()] as const,
   request: { body: jsonRequestBody(KeyCreateSchema) },
   responses: routeResponses(
-    { 201: jsonResponse("Created; `Location` names it", CreatedKeySchema) },
+    {
+      201: jsonResponse("Created; `Location` names it", CreatedKeySchema, {
+        links: {
+          key: { operationId: "getKey", parameters: { id: "$response.body#/id" }, description: "The key just created" },
+          revoke: {
+            operationId: "revokeKey",
+            parameters: { id: "$response.body#/id" },
+            description: "How to revoke it",
+          },
+        },
+      }),
+    },
     { problems: [400, 401, 403, 413, 415, 503], throttle: "write" },
   ),
 });
@@ -58,7 +69,7 @@ const getKeyRoute = createRoute({
   summary: "Read one API key (never the key itself)",
   description: "Admin only. A malformed or unknown id is 404.",
   middleware: [authenticate(), authorize("keys:manage")] as const,
-  request: { params: IdParamSchema },
+  request: { params: Int32IdParamSchema },
   responses: routeResponses(
     { 200: jsonResponse("The key", KeySchema) },
     { problems: [401, 403, 404, 503], throttle: "read" },
@@ -74,7 +85,7 @@ const revokeKeyRoute = createRoute({
   summary: "Revoke an API key",
   description: "From the very next request on, the key is refused (401). 204 also when it was already revoked.",
   middleware: [authenticate(), authorize("keys:manage")] as const,
-  request: { params: IdParamSchema },
+  request: { params: Int32IdParamSchema },
   responses: routeResponses({ 204: { description: "Revoked" } }, { problems: [401, 403, 404, 503], throttle: "write" }),
 });
 

@@ -1,16 +1,20 @@
 import { z } from "@hono/zod-openapi";
 import { KEY_SCOPES } from "../db/schema";
+import { distinct } from "../http/distinct";
 import { pageQuery, pageSchema } from "../http/pagination";
 import { idNumber } from "../http/params";
 import { requiredText, text } from "../http/text";
 import { timestamp, utcTimestamp } from "../http/timestamp";
 import { RATE_LIMIT_PATTERN } from "../limiter/rule";
+import { KEY_PATTERN, KEY_PREFIX, PREFIX_LENGTH } from "./format";
 
-const scopes = z
-  .array(z.enum(KEY_SCOPES, { error: `Must be one of: ${KEY_SCOPES.join(", ")}.` }), { error: "Must be a list." })
-  .min(1, "At least one scope is required.")
-  .max(KEY_SCOPES.length)
-  .refine((list) => new Set(list).size === list.length, "Scopes must not repeat.");
+const scopes = distinct(
+  z
+    .array(z.enum(KEY_SCOPES, { error: `Must be one of: ${KEY_SCOPES.join(", ")}.` }), { error: "Must be a list." })
+    .min(1, "At least one scope is required.")
+    .max(KEY_SCOPES.length),
+  "Scopes must not repeat.",
+);
 
 export const KeyCreateSchema = z
   .strictObject({
@@ -20,8 +24,7 @@ export const KeyCreateSchema = z
         "`ingest`: POST events (single and batch). `read`: alert reads (list, detail, events, stats, stream).",
       example: ["ingest"],
     }),
-    expires_at: timestamp({ about: "When the key stops working (default: never); must be in the future" })
-      .refine((t) => Date.parse(t) > Date.now(), "Must be in the future.")
+    expires_at: timestamp({ about: "When the key stops working (default: never)", future: true })
       .optional()
       .openapi({ example: "2027-01-01T00:00:00Z" }),
     rate_limit: z
@@ -39,9 +42,13 @@ export const KeySchema = z
   .object({
     id: idNumber.openapi({ example: 3 }),
     name: text(100).openapi({ example: "fw-edge-01" }),
-    prefix: z.string().length(12).openapi({ description: "The key's first 12 characters", example: "vgl_7Gq2xK9a" }),
+    prefix: z
+      .string()
+      .length(PREFIX_LENGTH)
+      .regex(new RegExp(`^${KEY_PREFIX}[0-9A-Za-z]{${PREFIX_LENGTH - KEY_PREFIX.length}}$`))
+      .openapi({ description: `The key's first ${PREFIX_LENGTH} characters`, example: "vgl_7Gq2xK9a" }),
     scopes: z.array(z.enum(KEY_SCOPES)).min(1).max(KEY_SCOPES.length),
-    rate_limit: z.string().max(32).nullable(),
+    rate_limit: z.string().max(32).regex(RATE_LIMIT_PATTERN).nullable(),
     created_by: text(150).nullable().openapi({ description: "The admin who created it; null from the command line" }),
     created_at: utcTimestamp,
     expires_at: utcTimestamp.nullable(),
@@ -51,9 +58,9 @@ export const KeySchema = z
   .openapi("Key");
 
 export const CreatedKeySchema = KeySchema.extend({
-  key: z.string().length(53).openapi({
+  key: z.string().length(53).regex(KEY_PATTERN).openapi({
     description: "The key itself (`vgl_...`). Shown in this response only: only its hash is stored.",
-    example: "vgl_7Gq2xK9aZ...",
+    example: "vgl_7Gq2xK9aC3J27XDCG2LmlZGEONYlgCtjfIZ4SOcMz9CPVNPkN",
   }),
 }).openapi("CreatedKey");
 

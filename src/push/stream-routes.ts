@@ -12,25 +12,23 @@ import {
 import { type AppEnv, getConfig } from "../env";
 import { ApiError } from "../http/errors";
 import { jsonResponse, routeResponses } from "../http/openapi";
-import { text } from "../http/text";
 import { SUBSCRIBER_HEADER, type Subscriber } from "./stream-hub";
 import { streamHub } from "./stub";
 
 const security = [{ bearerAuth: [] }];
+const UPGRADE = "websocket";
+// What the server issues as a ticket: a compact JWS.
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
  * Who opens the stream: `Authorization: Bearer` (token or key), or for browsers, which cannot set
  * headers on a WebSocket, `?ticket=` (single use, 60 s). Refusals are HTTP answers to the
- * upgrade request, never a socket opened and then closed: 426 without the upgrade, 401 for
- * missing or bad credentials and used or expired tickets.
+ * upgrade request, never a socket opened and then closed: 401 for missing or bad credentials
+ * and used or expired tickets, then (as on every route, credentials come first) 403, then 426
+ * without the upgrade.
  */
 function streamCredential(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
-      throw new ApiError("UPGRADE_REQUIRED", "This is a WebSocket stream: connect with `Upgrade: websocket`.", {
-        headers: { Upgrade: "websocket" },
-      });
-    }
     const ticket = c.req.query("ticket");
     if (ticket === undefined) {
       c.set("credential", await readCredential(c.req.header("Authorization"), c));
@@ -44,6 +42,18 @@ function streamCredential(): MiddlewareHandler<AppEnv> {
     } catch (e) {
       if (e instanceof InvalidTokenError) throw unauthorized(`Stream ticket refused: ${e.message}`, "invalid_token");
       throw e;
+    }
+    await next();
+  };
+}
+
+/** 426 unless the request asks for the WebSocket upgrade. */
+function requireUpgrade(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.header("Upgrade")?.toLowerCase() !== UPGRADE) {
+      throw new ApiError("UPGRADE_REQUIRED", "This is a WebSocket stream: connect with `Upgrade: websocket`.", {
+        headers: { Upgrade: UPGRADE },
+      });
     }
     await next();
   };
@@ -66,13 +76,18 @@ const ticketRoute = createRoute({
         "The ticket",
         z
           .object({
-            ticket: text(2048).openapi({ description: "Opaque; put it in `?ticket=`" }),
+            ticket: z
+              .string()
+              .max(2048)
+              .regex(COMPACT_JWS)
+              .openapi({ description: "Opaque (a signed token); put it in `?ticket=`" }),
             expires_in: z.number().int().min(1).max(3600).openapi({ format: "int32", example: STREAM_TICKET_SECONDS }),
           })
           .openapi("StreamTicket"),
       ),
     },
-    { problems: [401, 403, 503], throttle: "write" },
+    // A ticket is used, never fetched: there is no URL to name.
+    { problems: [401, 403, 503], throttle: "write", located: false },
   ),
 });
 
@@ -91,7 +106,26 @@ const streamRoute = createRoute({
     "ticket it was opened with would have expired: connect again with a fresh one.",
   request: {
     query: z.object({
-      ticket: z.string().max(2048).optional().openapi({ description: "A stream ticket, instead of the header" }),
+      ticket: z
+        .string()
+        .max(2048)
+        .optional()
+        .openapi({
+          pattern: COMPACT_JWS.source,
+          description:
+            "A ticket from POST /api/auth/stream-ticket/, instead of `Authorization` (then that header is not read); " +
+            "a ticket the server did not issue, used, or expired is 401",
+        }),
+    }),
+    headers: z.object({
+      Upgrade: z.string().openapi({
+        param: { name: "Upgrade", in: "header", required: true },
+        // Letter case does not matter (RFC 9110, section 7.8).
+        pattern: "^[Ww][Ee][Bb][Ss][Oo][Cc][Kk][Ee][Tt]$",
+        maxLength: 9,
+        description: "`websocket`: the stream is a WebSocket (426 without it)",
+        example: UPGRADE,
+      }),
     }),
   },
   responses: routeResponses(
@@ -110,7 +144,7 @@ export function registerStream(app: OpenAPIHono<AppEnv>): void {
 
   // The answer is the upgrade itself, not a JSON body: documented with the document, served plainly.
   app.openAPIRegistry.registerPath(streamRoute);
-  app.get("/api/alerts/stream/", streamCredential(), authorize("alerts:read"), async (c) => {
+  app.get("/api/alerts/stream/", streamCredential(), authorize("alerts:read"), requireUpgrade(), async (c) => {
     const credential = c.get("credential");
     const subscriber: Subscriber = {
       principal: principalRef(c.get("principal")),

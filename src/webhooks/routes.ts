@@ -6,7 +6,7 @@ import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
 import { jsonRequestBody, jsonResponse, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
-import { IdParamSchema } from "../http/params";
+import { Int32IdParamSchema } from "../http/params";
 import { enqueueDeliveries } from "./queue";
 import {
   CreatedWebhookSchema,
@@ -39,7 +39,28 @@ const createRouteDef = createRoute({
   middleware: [authenticate(), authorize("webhooks:manage"), jsonBody()] as const,
   request: { body: jsonRequestBody(WebhookCreateSchema) },
   responses: routeResponses(
-    { 201: jsonResponse("Subscribed; `Location` names it", CreatedWebhookSchema) },
+    {
+      201: jsonResponse("Subscribed; `Location` names it", CreatedWebhookSchema, {
+        links: {
+          webhook: {
+            operationId: "getWebhook",
+            parameters: { id: "$response.body#/id" },
+            description: "The webhook just created",
+          },
+          test: { operationId: "testWebhook", parameters: { id: "$response.body#/id" }, description: "Send it a ping" },
+          deliveries: {
+            operationId: "listWebhookDeliveries",
+            parameters: { id: "$response.body#/id" },
+            description: "Its deliveries",
+          },
+          unsubscribe: {
+            operationId: "deleteWebhook",
+            parameters: { id: "$response.body#/id" },
+            description: "How to delete it",
+          },
+        },
+      }),
+    },
     { problems: [400, 401, 403, 413, 415, 503], throttle: "write" },
   ),
 });
@@ -69,7 +90,7 @@ const getRouteDef = createRoute({
   summary: "Read one webhook",
   description: "Admin only. A malformed or unknown id is 404.",
   middleware: [authenticate(), authorize("webhooks:manage")] as const,
-  request: { params: IdParamSchema },
+  request: { params: Int32IdParamSchema },
   responses: routeResponses(
     { 200: jsonResponse("The webhook", WebhookSchema) },
     { problems: [401, 403, 404, 503], throttle: "read" },
@@ -85,7 +106,7 @@ const deleteRouteDef = createRoute({
   summary: "Unsubscribe",
   description: "Admin only. Deletes the webhook and its delivery log; pending deliveries are not attempted.",
   middleware: [authenticate(), authorize("webhooks:manage")] as const,
-  request: { params: IdParamSchema },
+  request: { params: Int32IdParamSchema },
   responses: routeResponses({ 204: { description: "Deleted" } }, { problems: [401, 403, 404, 503], throttle: "write" }),
 });
 
@@ -100,7 +121,7 @@ const testRouteDef = createRoute({
     'Admin only. Queues a signed `ping` delivery (`{"type": "ping", "timestamp", "data": {"webhook_id"}}`); ' +
     "its outcome shows in the deliveries log. Answers 202 with the delivery.",
   middleware: [authenticate(), authorize("webhooks:manage")] as const,
-  request: { params: IdParamSchema },
+  request: { params: Int32IdParamSchema },
   responses: routeResponses(
     { 202: jsonResponse("Queued", DeliverySchema) },
     { problems: [401, 403, 404, 503], throttle: "write" },
@@ -118,7 +139,7 @@ const deliveriesRouteDef = createRoute({
     "Admin only. Each delivery with its attempts, last status code or error, and status: `pending` (retrying on " +
     "WEBHOOK_RETRY_SECONDS), `delivered` (a 2xx within 15 s), or `failed` (out of retries).",
   middleware: [authenticate(), authorize("webhooks:manage")] as const,
-  request: { params: IdParamSchema, query: WebhookListQuerySchema },
+  request: { params: Int32IdParamSchema, query: WebhookListQuerySchema },
   responses: routeResponses(
     { 200: jsonResponse("A page of deliveries", DeliveryPageSchema) },
     { problems: [400, 401, 403, 404, 503], throttle: "read" },

@@ -1,25 +1,42 @@
 import { z } from "@hono/zod-openapi";
 import { DELIVERY_EVENT_TYPES, DELIVERY_STATUSES, WEBHOOK_EVENTS } from "../db/schema";
+import { distinct } from "../http/distinct";
 import { pageQuery, pageSchema } from "../http/pagination";
 import { countNumber, idNumber } from "../http/params";
 import { optionalText, text } from "../http/text";
 import { utcTimestamp } from "../http/timestamp";
 
+/**
+ * The shape of a webhook URL, which the document states as a pattern: http(s), a host without
+ * credentials (no `@` before the path), in visible ASCII as URLs travel (an international name in
+ * its `xn--` form), so no space, NUL or lone surrogate is ever stored. That it is https:// to a
+ * public host is webhookUrlProblem()'s to say (url-rules.ts), in prose in the document.
+ */
+const WEBHOOK_URL = /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[\x21\x22\x24-\x2e\x30-\x3e\x41-\x5b\x5d-\x7e]+(?:[/?#][\x21-\x7e]*)?$/;
+
 export const WebhookCreateSchema = z
   .strictObject({
-    url: z.string({ error: "Must be a string." }).max(2048).openapi({
-      format: "uri",
-      description: "https:// to a public host (no loopback, private, link-local or metadata addresses)",
-      example: "https://hooks.example.com/vigil",
-    }),
-    events: z
-      .array(z.enum(WEBHOOK_EVENTS, { error: `Must be one of: ${WEBHOOK_EVENTS.join(", ")}.` }), {
-        error: "Must be a list.",
-      })
-      .min(1, "At least one event is required.")
-      .max(WEBHOOK_EVENTS.length)
-      .refine((list) => new Set(list).size === list.length, "Events must not repeat.")
-      .openapi({ example: ["alert.created", "alert.updated"] }),
+    url: z
+      .string({ error: "Must be a string." })
+      .max(2048)
+      .regex(WEBHOOK_URL, "Must be an absolute https:// URL in ASCII, e.g. https://hooks.example.com/vigil.")
+      .openapi({
+        format: "uri",
+        description:
+          "https:// to a public host: no credentials, no loopback, private, link-local, reserved or metadata " +
+          "address, no single-label or local name (`localhost`, `*.local`, `*.internal`); http:// and loopback " +
+          "only where WEBHOOK_ALLOW_INSECURE=on (local development)",
+        example: "https://hooks.example.com/vigil",
+      }),
+    events: distinct(
+      z
+        .array(z.enum(WEBHOOK_EVENTS, { error: `Must be one of: ${WEBHOOK_EVENTS.join(", ")}.` }), {
+          error: "Must be a list.",
+        })
+        .min(1, "At least one event is required.")
+        .max(WEBHOOK_EVENTS.length),
+      "Events must not repeat.",
+    ).openapi({ example: ["alert.created", "alert.updated"] }),
     min_severity: z
       .enum(["High", "Critical"], { error: "Must be High or Critical." })
       .optional()
@@ -44,6 +61,7 @@ export const CreatedWebhookSchema = WebhookSchema.extend({
   secret: z
     .string()
     .max(64)
+    .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/)
     .openapi({
       description:
         "`whsec_` + base64 of 32 random bytes: the key that signs every delivery (Standard Webhooks). Shown in " +

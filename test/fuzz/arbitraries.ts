@@ -99,8 +99,11 @@ function stringOf(doc: Document, s: Schema): fc.Arbitrary<string> {
     ` ${"é".repeat(Math.max(0, max - 2))} `,
     ...HOSTILE_STRINGS,
   );
+  // And the document's own example, which may be the only kind of value a prose rule lets
+  // through (a URL to a public host, say).
+  const example = typeof s.example === "string" ? [{ weight: 1, arbitrary: fc.constant(s.example) }] : [];
   return fc
-    .oneof({ weight: 4, arbitrary: base }, { weight: 1, arbitrary: edges })
+    .oneof({ weight: 4, arbitrary: base }, { weight: 1, arbitrary: edges }, ...example)
     .filter((value) => codePoints(value) >= min && validate(doc, s, value).length === 0);
 }
 
@@ -125,7 +128,8 @@ export function valid(doc: Document, schema: Schema): fc.Arbitrary<unknown> {
   const s = resolve(doc, schema);
   if (Array.isArray(s.enum)) return fc.constantFrom(...(s.enum as unknown[]));
   if ("const" in s) return fc.constant(s.const);
-  if (s.anyOf || s.oneOf) {
+  // Alternatives, unless they only constrain an object described beside them (objectOf() checks those).
+  if ((s.anyOf || s.oneOf) && !s.properties) {
     return fc.oneof(...((s.anyOf ?? s.oneOf) as Schema[]).map((sub) => valid(doc, sub)));
   }
   const types = [s.type ?? "object"].flat() as string[];
@@ -142,10 +146,14 @@ export function valid(doc: Document, schema: Schema): fc.Arbitrary<unknown> {
           return integerOf(s);
         case "number":
           return fc.double({ noNaN: true, noDefaultInfinity: true });
-        case "array":
-          return fc.array(valid(doc, (s.items ?? {}) as Schema), {
-            maxLength: Math.min(typeof s.maxItems === "number" ? s.maxItems : 5, 5),
-          });
+        case "array": {
+          const item = valid(doc, (s.items ?? {}) as Schema);
+          const minLength = typeof s.minItems === "number" ? s.minItems : 0;
+          const maxLength = Math.max(minLength, Math.min(typeof s.maxItems === "number" ? s.maxItems : 5, 5));
+          return s.uniqueItems === true
+            ? fc.uniqueArray(item, { minLength, maxLength, selector: (v) => JSON.stringify(v) })
+            : fc.array(item, { minLength, maxLength });
+        }
         default:
           return objectOf(doc, s);
       }

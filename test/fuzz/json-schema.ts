@@ -102,6 +102,9 @@ export function validate(doc: Document, schema: Schema, value: unknown, path = "
   if (Array.isArray(value)) {
     if (typeof s.maxItems === "number" && value.length > s.maxItems) fail(`more than ${s.maxItems} items`);
     if (typeof s.minItems === "number" && value.length < s.minItems) fail(`fewer than ${s.minItems} items`);
+    if (s.uniqueItems === true && new Set(value.map((item) => JSON.stringify(item))).size !== value.length) {
+      fail("items repeat");
+    }
     for (const [i, item] of value.entries()) {
       if (s.items) errors.push(...validate(doc, s.items as Schema, item, `${path}[${i}]`));
     }
