@@ -36,7 +36,12 @@ beforeAll(async () => {
     });
   });
 });
-afterAll(() => vi.restoreAllMocks());
+// The database is shared with the other test files: once done, nothing here stays subscribed to
+// their alerts (their deliveries would go nowhere, retried, for the rest of the run).
+afterAll(async () => {
+  await db().execute(sql`delete from webhooks where url like ${`https://${HOOKS}/%`} or url like 'http://127.0.0.1:%'`);
+  vi.restoreAllMocks();
+});
 
 type Created = { id: number; secret: string; url: string };
 async function subscribe(body: Record<string, unknown>): Promise<Created> {
