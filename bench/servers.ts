@@ -21,13 +21,19 @@ export type Server = {
 export const MODES = ["workerd", "wrangler-dev"] as const;
 export type Mode = (typeof MODES)[number];
 
-/** A copy of wrangler.toml in a temp dir with the bench's vars: the project's .dev.vars never leaks in. */
+/**
+ * A copy of wrangler.toml in a temp dir with the bench's vars: the project's .dev.vars never leaks
+ * in. Its relative paths (main, the zod alias, the assets directory) are made absolute, since
+ * wrangler resolves them against the config's own directory.
+ */
 function isolatedConfig(vars: Record<string, string>): { dir: string; config: string } {
   const dir = mkdtempSync(join(tmpdir(), "vigil-bench-config-"));
   const config = join(dir, "wrangler.toml");
   writeFileSync(
     config,
-    readFileSync(`${root}wrangler.toml`, "utf8").replace(/^main = .*$/m, `main = "${root}src/index.ts"`),
+    readFileSync(`${root}wrangler.toml`, "utf8")
+      .replace(/^main = "(.*)"$/m, `main = "${root}$1"`)
+      .replaceAll(/"\.\/([^"]*)"/g, `"${root}$1"`),
   );
   writeFileSync(
     join(dir, ".dev.vars"),
