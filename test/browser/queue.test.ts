@@ -85,6 +85,8 @@ describe("the alert queue (contract section 14)", () => {
     await signIn(page, analyst);
     await page.getByLabel("Assignee").selectOption("me");
     await page.waitForURL("**/?assignee=me");
+    // Both alerts are on the unfiltered first page: the filtered page has come once the other has gone.
+    await page.locator(`tr[data-alert-id="${unassigned}"]`).waitFor({ state: "detached" });
     await page.locator(`tr[data-alert-id="${mine}"]`).waitFor();
     expect(new Set(await column(page, 7))).toEqual(new Set([analyst.username]));
 
