@@ -1,8 +1,11 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { signServiceToken } from "../src/auth/tokens";
+import { getConfig } from "../src/env";
+import { REVOCATIONS_PURPOSE } from "../src/internal/protocol";
 import { streamHub } from "../src/push/stub";
-import { api, BASE, createKey, createUser, problem, type TestUser } from "./helpers";
+import { api, BASE, createKey, createUser, login, problem, type TestUser } from "./helpers";
 
 let admin: TestUser;
 let analyst: TestUser;
@@ -37,6 +40,12 @@ const ingest = (fields: Record<string, unknown>) =>
     json: { source_name: "ids", event_type: "t", severity: "High", ...fields },
   }).then(async (r) => (await r.json()) as { alert: { id: number } });
 const framesFor = (frames: Frame[], id: number) => frames.filter((f) => f.alert.id === id);
+/** The code the socket closes with, or null if it is still open after `withinMs`. */
+const closeCode = (socket: WebSocket, withinMs = 3000) =>
+  new Promise<number | null>((resolve) => {
+    socket.addEventListener("close", (e) => resolve(e.code));
+    setTimeout(() => resolve(null), withinMs);
+  });
 
 describe("the live stream (contract section 13)", () => {
   it("sends alert.created, then alert.updated for grouping and for status and assignee changes", async () => {
@@ -121,18 +130,56 @@ describe("the live stream (contract section 13)", () => {
     expect((await api("/api/alerts/stream/", { token: ingester.key })).status).toBe(403);
   });
 
+  it("a logged-out session's token opens no socket: the guard answers before the hub is asked", async () => {
+    const user = await createUser("analyst");
+    const pair = await login(user);
+    expect((await api("/api/auth/token/revoke/", { json: { refresh: pair.refresh } })).status).toBe(204);
+    const refused = await connect("", bearer(pair.access));
+    expect(refused.res.status).toBe(401);
+    expect(refused.socket).toBeNull();
+    expect(await streamHub(env).subscribers({ type: "user", id: user.id })).toBe(0);
+  });
+
+  it("a revocation closes the sockets opened with that credential (4001), and only those", async () => {
+    const reader = await createKey(admin, { scopes: ["read"] });
+    const user = await createUser("analyst");
+    const [kept, ended] = [await login(user), await login(user)];
+    const [byKey, bySession, byOtherSession] = await Promise.all([
+      connect("", bearer(reader.key)),
+      connect("", bearer(ended.access)),
+      connect("", bearer(kept.access)),
+    ]);
+    const [keyClosed, sessionClosed, otherClosed] = [byKey, bySession, byOtherSession].map(({ socket }) => {
+      if (!socket) throw new Error("no socket");
+      return closeCode(socket);
+    });
+
+    expect((await api(`/api/keys/${reader.id}/`, { method: "DELETE", token: admin.token })).status).toBe(204);
+    expect(await keyClosed).toBe(4001);
+    expect((await api("/api/auth/token/revoke/", { json: { refresh: ended.refresh } })).status).toBe(204);
+    expect(await sessionClosed).toBe(4001);
+    // The user's other login keeps its socket until the account itself changes (as the CLI announces it).
+    expect(await streamHub(env).subscribers({ type: "user", id: user.id })).toBe(1);
+    const announced = await api("/api/internal/revocations/", {
+      token: await signServiceToken(getConfig(env), REVOCATIONS_PURPOSE),
+      json: { type: "user", id: user.id, generation: 1 },
+    });
+    expect(announced.status).toBe(204);
+    expect(await otherClosed).toBe(4001);
+  });
+
   it("closes a socket whose access token has expired, at the next broadcast", async () => {
     const hub = streamHub(env);
     const res = await hub.fetch("https://hub/subscribe", {
       headers: {
         Upgrade: "websocket",
-        "X-Vigil-Subscriber": JSON.stringify({ principal: "user:0", expiresAt: Date.now() - 1 }),
+        "X-Vigil-Subscriber": JSON.stringify({ owners: [], expiresAt: Date.now() - 1 }),
       },
     });
     const socket = res.webSocket;
     if (!socket) throw new Error("no socket");
     socket.accept();
-    const closed = new Promise<number>((resolve) => socket.addEventListener("close", (e) => resolve(e.code)));
+    const closed = closeCode(socket);
     await hub.broadcast(['{"type":"alert.updated"}']);
     expect(await closed).toBe(4001);
   });

@@ -53,6 +53,11 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
 export type AuthorizeOptions = {
   /** Budget the request spends (default 1); e.g. a batch costs its number of events. */
   cost?: (c: Context<AppEnv>) => number;
+  /**
+   * The handler acts before it answers, in a way a refusal could not undo (the stream opens a
+   * socket in its hub): the guard's verdict comes first, even on a person's read.
+   */
+  guardFirst?: boolean;
 };
 
 /**
@@ -62,8 +67,9 @@ export type AuthorizeOptions = {
  *
  * For a person's read, whose role the verified token already carries, that call and the route's
  * own query run side by side: the guard never adds to a read's latency, and a read the guard
- * refuses has its result thrown away. Writes, and anything done with an API key (which only the
- * guard can vouch for), wait for the guard first.
+ * refuses has its result thrown away. Writes, anything done with an API key (which only the
+ * guard can vouch for), and a read whose handler cannot be undone (`guardFirst`) wait for the
+ * guard first.
  *
  * If the guard cannot be reached, an access token is let through on its signature and role
  * (fail open, logged: an outage must not stop alert ingestion), but an API key, which only the
@@ -74,7 +80,7 @@ export function authorize(permission: Permission, options: AuthorizeOptions = {}
     const credential = c.get("credential");
     const scope = throttleScope(permission, c.req.method);
     const admission = admit(c, credential, permission, scope, options);
-    if (scope === "read" && credential.type === "user") {
+    if (scope === "read" && credential.type === "user" && !options.guardFirst) {
       if (!can(credential.principal, permission)) throw forbidden();
       c.set("principal", credential.principal);
       // Settled either way before the handler's errors are looked at.

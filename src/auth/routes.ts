@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { database } from "../db/database";
 import { type AppEnv, getConfig } from "../env";
-import { guardNamed } from "../guard/stub";
+import { endSession } from "../guard/revocations";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
 import { jsonRequestBody, jsonResponse, type ResponseOptions, routeResponses } from "../http/openapi";
@@ -145,11 +145,11 @@ async function presentedRefresh(
   }
 }
 
-/** Voids a login's live access tokens, through its user's Durable Object. */
-async function endSession(c: Context<AppEnv>, userId: number, familyId: string): Promise<void> {
+/** Voids a login's live access tokens and closes its stream sockets; 503 if that cannot be done now. */
+async function endLogin(c: Context<AppEnv>, userId: number, familyId: string): Promise<void> {
   const until = Date.now() + getConfig(c.env).ACCESS_TOKEN_TTL_SECONDS * 1000;
   try {
-    await guardNamed(c.env, { type: "user", id: userId }).endSession(familyId, until);
+    await endSession(c.env, userId, familyId, until);
   } catch (error) {
     console.error(
       JSON.stringify({
@@ -227,7 +227,7 @@ export function registerAuth(app: OpenAPIHono<AppEnv>): void {
         break;
       case "replayed":
         // A stolen token: the thief's access tokens die with the family, at once.
-        await endSession(c, result.userId, result.familyId);
+        await endLogin(c, result.userId, result.familyId);
         throw invalidRefresh("Token is invalid, expired, revoked or already used.");
       default:
         throw invalidRefresh("Token is invalid, expired, revoked or already used.");
@@ -244,7 +244,7 @@ export function registerAuth(app: OpenAPIHono<AppEnv>): void {
     await throttleByIp(c);
     const presented = await presentedRefresh(c, c.req.valid("json"));
     const family = await revokeFamilyOf(database(c.env), await tokenHash(presented.token));
-    if (family) await endSession(c, family.userId, family.familyId);
+    if (family) await endLogin(c, family.userId, family.familyId);
     if (usesCookieSession(c)) clearSessionCookie(c);
     return c.body(null, 204);
   });

@@ -83,7 +83,9 @@ const revokeKeyRoute = createRoute({
   tags,
   security,
   summary: "Revoke an API key",
-  description: "From the very next request on, the key is refused (401). 204 also when it was already revoked.",
+  description:
+    "From the very next request on, the key is refused (401), and the live-stream sockets it opened are " +
+    "closed (4001) before this answers. 204 also when it was already revoked.",
   middleware: [authenticate(), authorize("keys:manage")] as const,
   request: { params: Int32IdParamSchema },
   responses: routeResponses({ 204: { description: "Revoked" } }, { problems: [401, 403, 404, 503], throttle: "write" }),

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
+import type { Credential } from "../guard/protocol";
 
 /**
  * The live alert stream: one Durable Object holding every subscriber's WebSocket through the
@@ -9,8 +10,9 @@ import type { Bindings } from "../env";
  *
  * The Worker authenticates and authorizes the upgrade request first (the same permission table
  * as every route); it hands over who subscribes in a header. A socket never outlives its
- * credential: at each broadcast, sockets whose access token or key has expired are closed (4001),
- * and the client connects again with a fresh ticket.
+ * credential: it is closed (4001) at the first broadcast after its access token or key expires,
+ * and at once when that credential is revoked (logout, an account change, a revoked key), and
+ * the client connects again with a fresh ticket, or signs in again.
  *
  * Capacity: one object holds tens of thousands of hibernated sockets (Cloudflare's limit is the
  * object's memory, not a socket count); a broadcast is one loop over them. Past that, shard by
@@ -19,8 +21,29 @@ import type { Bindings } from "../env";
 export const SUBSCRIBER_HEADER = "X-Vigil-Subscriber";
 const TICKET_PREFIX = "ticket:";
 
+/** Whose sockets a revocation closes: a user's, one login session's, or an API key's. */
+export type SocketOwner =
+  | { type: "user"; id: number }
+  | { type: "session"; id: string }
+  | { type: "key"; hash: string };
+
+/** The tag a socket is filed under for each owner (hibernation keeps tags with the socket). */
+export function ownerTag(owner: SocketOwner): string {
+  return owner.type === "key" ? `key:${owner.hash}` : `${owner.type}:${owner.id}`;
+}
+
+/** Every owner whose revocation must close a socket opened with this credential. */
+export function ownersOf(credential: Credential): string[] {
+  if (credential.type === "key") return [ownerTag(credential)];
+  return [
+    ownerTag({ type: "user", id: credential.principal.id }),
+    ownerTag({ type: "session", id: credential.session }),
+  ];
+}
+
 export type Subscriber = {
-  principal: string;
+  /** Tags from ownersOf(). */
+  owners: string[];
   /** Epoch ms when the credential it connected with expires (null: never). */
   expiresAt: number | null;
   /** A ticket's id, to be spent exactly once. */
@@ -39,8 +62,8 @@ export class StreamHub extends DurableObject<Bindings> {
     if (!subscriber) return new Response(null, { status: 400 });
     if (subscriber.ticket && !(await this.spendTicket(subscriber.ticket))) return new Response(null, { status: 401 });
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server);
-    server.serializeAttachment({ principal: subscriber.principal, expiresAt: subscriber.expiresAt });
+    this.ctx.acceptWebSocket(server, subscriber.owners);
+    server.serializeAttachment({ expiresAt: subscriber.expiresAt });
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -64,9 +87,16 @@ export class StreamHub extends DurableObject<Bindings> {
     return reached;
   }
 
-  /** How many sockets are open (for tests and the bench). */
-  subscribers(): number {
-    return this.ctx.getWebSockets().length;
+  /** Closes the sockets of a revoked credential, before the revocation answers; returns how many. */
+  closeSockets(owner: SocketOwner): number {
+    const sockets = this.ctx.getWebSockets(ownerTag(owner));
+    for (const socket of sockets) socket.close(4001, "credential revoked: sign in again or use another key");
+    return sockets.length;
+  }
+
+  /** How many sockets are open, in all or for one owner: for tests. */
+  subscribers(owner?: SocketOwner): number {
+    return this.ctx.getWebSockets(owner && ownerTag(owner)).length;
   }
 
   override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {

@@ -1,7 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { authenticate, authorize, readCredential, unauthorized } from "../auth/middleware";
-import { principalRef } from "../auth/principal";
 import {
   InvalidTokenError,
   STREAM_TICKET_SECONDS,
@@ -12,7 +11,7 @@ import {
 import { type AppEnv, getConfig } from "../env";
 import { ApiError } from "../http/errors";
 import { jsonResponse, routeResponses } from "../http/openapi";
-import { SUBSCRIBER_HEADER, type Subscriber } from "./stream-hub";
+import { ownersOf, SUBSCRIBER_HEADER, type Subscriber } from "./stream-hub";
 import { streamHub } from "./stub";
 
 const security = [{ bearerAuth: [] }];
@@ -103,7 +102,8 @@ const streamRoute = createRoute({
     '"alert.updated", "alert": <Alert>}` for every alert created, grouped into or changed after connecting, ' +
     "within a second; a text frame `ping` is answered `pong`. Authenticate with `Authorization: Bearer` or, from " +
     "a browser, `?ticket=` (POST /api/auth/stream-ticket/). The socket is closed (4001) once the access token or " +
-    "ticket it was opened with would have expired: connect again with a fresh one.",
+    "ticket it was opened with would have expired, and at once when that credential is revoked (logout, an account " +
+    "change, a revoked key): connect again with a fresh one.",
   request: {
     query: z.object({
       ticket: z
@@ -144,19 +144,25 @@ export function registerStream(app: OpenAPIHono<AppEnv>): void {
 
   // The answer is the upgrade itself, not a JSON body: documented with the document, served plainly.
   app.openAPIRegistry.registerPath(streamRoute);
-  app.get("/api/alerts/stream/", streamCredential(), authorize("alerts:read"), requireUpgrade(), async (c) => {
-    const credential = c.get("credential");
-    const subscriber: Subscriber = {
-      principal: principalRef(c.get("principal")),
-      expiresAt: credential.type === "user" ? (credential.expiresAt ?? null) : null,
-      ticket: c.get("streamTicket"),
-    };
-    const res = await streamHub(c.env).fetch("https://hub/subscribe", {
-      headers: { Upgrade: "websocket", [SUBSCRIBER_HEADER]: JSON.stringify(subscriber) },
-    });
-    if (res.status === 401) throw unauthorized("Stream ticket refused: it was already used.", "invalid_token");
-    if (res.status !== 101 || !res.webSocket) throw new Error(`stream hub answered ${res.status}`);
-    // The hub's 101 has immutable headers; ours (request id, security headers) go on a new one.
-    return new Response(null, { status: 101, webSocket: res.webSocket, headers: res.headers });
-  });
+  app.get(
+    "/api/alerts/stream/",
+    streamCredential(),
+    authorize("alerts:read", { guardFirst: true }),
+    requireUpgrade(),
+    async (c) => {
+      const credential = c.get("credential");
+      const subscriber: Subscriber = {
+        owners: ownersOf(credential),
+        expiresAt: credential.type === "user" ? (credential.expiresAt ?? null) : null,
+        ticket: c.get("streamTicket"),
+      };
+      const res = await streamHub(c.env).fetch("https://hub/subscribe", {
+        headers: { Upgrade: "websocket", [SUBSCRIBER_HEADER]: JSON.stringify(subscriber) },
+      });
+      if (res.status === 401) throw unauthorized("Stream ticket refused: it was already used.", "invalid_token");
+      if (res.status !== 101 || !res.webSocket) throw new Error(`stream hub answered ${res.status}`);
+      // The hub's 101 has immutable headers; ours (request id, security headers) go on a new one.
+      return new Response(null, { status: 101, webSocket: res.webSocket, headers: res.headers });
+    },
+  );
 }
