@@ -76,11 +76,15 @@ export async function measure(
   await during?.before();
   const before = sampleCpu(components);
   const started = performance.now();
+  let lastResponse = started;
   const result = await run(url, spec, shape, (status, ms) => {
+    lastResponse = performance.now();
     latencies.push(ms);
     if (status < 200 || status > 299) non2xx += 1;
   });
-  const seconds = (performance.now() - started) / 1000;
+  // Up to the last response, not to the callback: autocannon notices it is done only at its next
+  // one-second sample tick, which would round every run's wall time up to whole seconds.
+  const seconds = (lastResponse - started) / 1000;
   const cpu = cpuDelta(before, sampleCpu(components));
   await during?.after();
   latencies.sort((a, b) => a - b);
