@@ -10,6 +10,14 @@ export type EventBody = {
 
 export const uniqueSource = () => `sensor-${crypto.randomUUID()}`;
 
+/** A valid Low event's body (it raises no alert), with `fields` on top. */
+export const lowEvent = (fields: Record<string, unknown> = {}) => ({
+  source_name: uniqueSource(),
+  event_type: "probe",
+  severity: "Low",
+  ...fields,
+});
+
 /** Ingests an event through the API (the only way alerts come to exist). */
 export async function ingest(admin: TestUser, fields: Record<string, unknown> = {}): Promise<EventBody> {
   const severity = (fields.severity as string | undefined) ?? "High";

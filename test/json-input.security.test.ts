@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { openAlert, uniqueSource } from "./factories";
+import { lowEvent as event, openAlert, uniqueSource } from "./factories";
 import { api, createUser, problem, type TestUser } from "./helpers";
 import { alertRow, eventsFrom, refreshTokensOf, storedEvent } from "./stored";
 
@@ -10,13 +10,6 @@ import { alertRow, eventsFrom, refreshTokensOf, storedEvent } from "./stored";
 let admin: TestUser;
 beforeAll(async () => {
   admin = await createUser("admin");
-});
-
-const event = (fields: Record<string, unknown> = {}) => ({
-  source_name: uniqueSource(),
-  event_type: "probe",
-  severity: "Low",
-  ...fields,
 });
 
 /** Raw JSON text with one more member appended, so keys like `__proto__` reach the server as sent. */

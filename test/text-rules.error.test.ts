@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { uniqueSource } from "./factories";
+import { lowEvent as event, uniqueSource } from "./factories";
 import { api, createUser, problem, type TestUser } from "./helpers";
 import { eventsFrom, refreshTokensOf, storedEvent } from "./stored";
 
@@ -11,13 +11,6 @@ import { eventsFrom, refreshTokensOf, storedEvent } from "./stored";
 let admin: TestUser;
 beforeAll(async () => {
   admin = await createUser("admin");
-});
-
-const event = (fields: Record<string, unknown> = {}) => ({
-  source_name: uniqueSource(),
-  event_type: "probe",
-  severity: "Low",
-  ...fields,
 });
 
 type Problem = { errors?: Record<string, string[]> };
