@@ -2,8 +2,9 @@
  * The SQL endpoint in a process of its own, so the bench can read its CPU time apart from
  * autocannon's (which runs in the bench's process).
  *   tsx bench/endpoint-process.ts --connection-string postgresql://... [--db-latency <ms>]
- * Sends `{ port }` to its parent over IPC once it listens (and prints it when run by hand);
- * stops on SIGTERM or when its parent goes away.
+ * Sends `{ port }` to its parent over IPC once it listens (and prints it when run by hand); takes
+ * `{ latencyMs }` to change the hold (answered `{ latencyMs }` once it applies); stops on SIGTERM
+ * or when its parent goes away.
  */
 import { startSqlEndpoint } from "../scripts/sql-endpoint";
 
@@ -21,6 +22,11 @@ if (process.argv.includes("--help") || !connectionString) {
 const endpoint = await startSqlEndpoint({ connectionString, latencyMs: Number(flag("db-latency") ?? 0) });
 if (process.send) process.send({ port: endpoint.port });
 else console.log(`[endpoint] SQL endpoint on ${endpoint.url}`);
+process.on("message", (m: { latencyMs?: unknown }) => {
+  if (typeof m.latencyMs !== "number") return;
+  endpoint.setLatency(m.latencyMs);
+  process.send?.({ latencyMs: m.latencyMs });
+});
 const stop = () => void endpoint.close().then(() => process.exit(0));
 process.once("SIGTERM", stop);
 // The bench gone (crashed, killed) closes the IPC channel: never outlive it.

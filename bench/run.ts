@@ -25,7 +25,8 @@ const HELP = `Usage: npm run bench -- [flags]
   --mode <m>           workerd | wrangler-dev | both (default both; workerd with --db-latency or --profile)
   --only <a,b>         only these scenarios (baseline always runs: it is what "x baseline" divides by)
   --db-latency <ms>    the SQL endpoint holds every answer this long (a Worker-to-database round trip);
-                       reports p50 per route against round trips x latency
+                       reports p50 per route against round trips x latency, and against the same
+                       route's p50 with no latency, measured just before (the local floor)
   --profile <name>     V8 CPU profile of the Worker during that scenario (plain workerd, inspector on):
                        self time by package and the top functions; the .cpuprofile goes to bench/results/
 Scenarios: ${scenarios({ username: "", password: "" })
@@ -73,13 +74,29 @@ async function context(server: Server, stack: Stack): Promise<ScenarioContext> {
   return { url: server.url, adminAuth: await adminAuth(server.url, credentials), databaseUrl, credentials };
 }
 
-async function runMode(mode: Mode, server: Server, list: Scenario[], ctx: ScenarioContext): Promise<Row[]> {
+/** --db-latency: the scenario's p50 with no latency first (the local floor), then the hold set. */
+async function floorP50(server: Server, s: Scenario, ctx: ScenarioContext, stack: Stack): Promise<number> {
+  await stack.setDbLatency(0);
+  const { result } = await runScenario(server, s, ctx, shape);
+  await stack.setDbLatency(dbLatencyMs);
+  log(`  no latency: p50 ${result.p50.toFixed(1)} ms; again at ${dbLatencyMs} ms…`);
+  return result.p50;
+}
+
+async function runMode(
+  mode: Mode,
+  server: Server,
+  list: Scenario[],
+  ctx: ScenarioContext,
+  stack: Stack,
+): Promise<Row[]> {
   const rows: Row[] = [];
   for (const s of list) {
     log(`${mode} / ${s.name}: ${shape.duration ? `${shape.duration} s` : `${requestsFor(s, shape)} requests`}…`);
+    const latency = latencyMode ? { ms: dbLatencyMs, floorP50: await floorP50(server, s, ctx, stack) } : null;
     const { result, roundTrips, extra } = await runScenario(server, s, ctx, shape);
     const baseline = rows.find((r) => r.scenario === "baseline");
-    const row = toRow(mode, s, result, roundTrips, baseline, dbLatencyMs, extra);
+    const row = toRow(mode, s, result, roundTrips, baseline, latency, extra);
     rows.push(row);
     const cpu = Object.entries(row.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms.toFixed(2)}`);
     log(
@@ -150,7 +167,7 @@ async function main() {
       try {
         const components = [...server.components, ...stack.components];
         const ctx = await context(server, stack);
-        rows.push(...(await runMode(mode, { ...server, components }, list, ctx)));
+        rows.push(...(await runMode(mode, { ...server, components }, list, ctx, stack)));
       } finally {
         await server.stop();
       }

@@ -22,6 +22,8 @@ export type Stack = {
   /** The SQL endpoint and PostgreSQL, whose CPU the bench reads beside the Worker's. */
   components: Component[];
   seedSeconds: number;
+  /** Sets the SQL endpoint's hold on every answer (--db-latency) from the next query on. */
+  setDbLatency(ms: number): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -67,6 +69,7 @@ export async function startStack(log: (msg: string) => void, options: { dbLatenc
       { name: "postgres", pid: postmaster },
     ],
     seedSeconds,
+    setDbLatency: endpoint.setLatency,
     stop: async () => {
       await endpoint.stop();
       await db.stop();
@@ -75,7 +78,7 @@ export async function startStack(log: (msg: string) => void, options: { dbLatenc
   };
 }
 
-type EndpointProcess = { port: number; pid: number; stop(): Promise<void> };
+type EndpointProcess = { port: number; pid: number; setLatency(ms: number): Promise<void>; stop(): Promise<void> };
 
 /** The SQL endpoint as a child process (bench/endpoint-process.ts), so its CPU is its own. */
 async function startEndpointProcess(connectionString: string, latencyMs: number): Promise<EndpointProcess> {
@@ -91,6 +94,16 @@ async function startEndpointProcess(connectionString: string, latencyMs: number)
   return {
     port,
     pid: child.pid ?? 0,
+    setLatency: (latencyMs) =>
+      new Promise<void>((resolve) => {
+        const applied = (m: { latencyMs?: number }) => {
+          if (m.latencyMs !== latencyMs) return;
+          child.off("message", applied);
+          resolve();
+        };
+        child.on("message", applied);
+        child.send({ latencyMs });
+      }),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));

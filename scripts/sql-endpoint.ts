@@ -20,7 +20,13 @@ import http from "node:http";
 import pg from "pg";
 
 type QueryInput = { query: string; params?: unknown[] };
-type Endpoint = { port: number; url: string; close(): Promise<void> };
+type Endpoint = {
+  port: number;
+  url: string;
+  /** Changes the hold on answers from now on (the bench measures each route with and without it). */
+  setLatency(ms: number): void;
+  close(): Promise<void>;
+};
 
 // Raw text for every type: parsing is the driver's job, exactly as with Neon.
 const rawText = { getTypeParser: () => (value: string) => value };
@@ -56,7 +62,7 @@ export async function startSqlEndpoint(options: {
   port?: number;
   latencyMs?: number;
 }): Promise<Endpoint> {
-  const latencyMs = options.latencyMs ?? 0;
+  let latencyMs = options.latencyMs ?? 0;
   // Sessions in UTC with ISO dates, as Neon's are, whatever the machine's time zone.
   const pool = new pg.Pool({
     connectionString: options.connectionString,
@@ -94,6 +100,9 @@ export async function startSqlEndpoint(options: {
   return {
     port,
     url: `http://127.0.0.1:${port}/sql`,
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -49,6 +49,29 @@ describe("SQL endpoint --db-latency (bench item 3)", () => {
   });
 });
 
+describe("SQL endpoint latency set while running (the latency run's no-latency floor)", () => {
+  it("applies a new hold from the next answer on", async () => {
+    const endpoint = await startSqlEndpoint({
+      connectionString: `postgresql://x:y@127.0.0.1:${await freePort()}/none`,
+      latencyMs: 600,
+    });
+    try {
+      const order: string[] = [];
+      const query = (name: string) =>
+        fetch(endpoint.url, { method: "POST", body: JSON.stringify({ query: "select 1" }) }).then(() => {
+          order.push(name);
+        });
+      const held = query("held");
+      await new Promise((r) => setTimeout(r, 100)); // `held` is answered (503 at once), then held
+      endpoint.setLatency(0);
+      await Promise.all([held, query("unheld")]);
+      expect(order).toEqual(["unheld", "held"]);
+    } finally {
+      await endpoint.close();
+    }
+  });
+});
+
 describe("workerd config generated from wrangler.toml (bench item 1)", () => {
   const bundleDir = () => {
     const dir = tempDir();
