@@ -38,21 +38,43 @@ const SCENE = [
     event_type: "ransomware_behavior",
     severity: "Critical",
     description: "Mass renames to .lockbit on \\\\finance\\share by outlook.exe child process",
+    dedup_key: "edr:laptop-113:lockbit",
     metadata: { host: "laptop-113", user: "m.keller", process: "rundll32.exe", files_renamed: 1843 },
   },
 ];
 const STATUSES = ["Resolved", "Acknowledged", "Investigating", "Acknowledged", "Open", "Investigating", "Open", "Open"];
+/** Which alerts the analyst has taken. */
+const TAKEN = [2, 5, 7];
 
 describe("README screenshots (issue 12)", () => {
   it("the queue and an alert page, on a laptop screen", async () => {
     const admin = await createUser("admin");
+    const analyst = await createUser("analyst");
     const token = await tokenFor(admin);
     let last = 0;
     for (const [i, fields] of SCENE.entries()) {
       last = await raiseAlert(token, { metadata: { src_ip: "203.0.113.7" }, ...fields });
-      const status = STATUSES[i];
-      if (status !== "Open") await api(`/api/alerts/${last}/`, { method: "PATCH", token, json: { status } });
+      const change = {
+        ...(STATUSES[i] !== "Open" && { status: STATUSES[i] }),
+        ...(TAKEN.includes(i) && { assignee: analyst.username }),
+      };
+      if (Object.keys(change).length) await api(`/api/alerts/${last}/`, { method: "PATCH", token, json: change });
     }
+    // The last one is a campaign: two more detections group into it; the analyst takes it and says what was done.
+    const ransomware = SCENE.at(-1) ?? {};
+    for (const files_renamed of [2210, 2874]) {
+      const grouped = await raiseAlert(token, { ...ransomware, metadata: { host: "laptop-113", files_renamed } });
+      expect(grouped).toBe(last);
+    }
+    const taken = await api(`/api/alerts/${last}/`, { method: "PATCH", token, json: { status: "Investigating" } });
+    expect(taken.status).toBe(200);
+    const note = await api(`/api/alerts/${last}/notes/`, {
+      token: await tokenFor(analyst),
+      json: {
+        body: "Isolated laptop-113 from the network at 09:12; pulling the EDR triage package. m.keller informed.",
+      },
+    });
+    expect(note.status).toBe(201);
 
     const { page } = await openConsole(browser());
     await signIn(page, admin);
