@@ -7,7 +7,7 @@ import { cursorPage, cursorRequest } from "../http/cursor";
 import { ApiError } from "../http/errors";
 import { etagOf, expectedVersion, notModified } from "../http/etag";
 import { jsonBody } from "../http/json-body";
-import { headerRefs, jsonResponse, patchRequestBody, routeResponses } from "../http/openapi";
+import { headerRefs, jsonResponse, linkTo, patchRequestBody, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
 import { publish } from "../push/publisher";
@@ -59,12 +59,11 @@ function preconditionHeader(name: string, description: string) {
 }
 
 /** What an alert leads to: its triage timeline. */
-const alertId = { id: "$response.body#/id" };
 const TIMELINE_LINKS = {
-  events: { operationId: "listAlertEvents", parameters: alertId, description: "The events grouped into it" },
-  notes: { operationId: "listAlertNotes", parameters: alertId, description: "Its notes" },
-  addNote: { operationId: "addAlertNote", parameters: alertId, description: "Add a note to it" },
-  history: { operationId: "listAlertHistory", parameters: alertId, description: "Its history" },
+  events: linkTo("listAlertEvents", "The events grouped into it"),
+  notes: linkTo("listAlertNotes", "Its notes"),
+  addNote: linkTo("addAlertNote", "Add a note to it"),
+  history: linkTo("listAlertHistory", "Its history"),
 };
 
 const getRoute = createRoute({

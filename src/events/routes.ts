@@ -5,7 +5,7 @@ import { type AppEnv, getConfig } from "../env";
 import { cursorPage, cursorRequest } from "../http/cursor";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
-import { headerRefs, jsonRequestBody, jsonResponse, routeResponses } from "../http/openapi";
+import { headerRefs, jsonRequestBody, jsonResponse, linkTo, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
 import { publish } from "../push/publisher";
@@ -71,16 +71,12 @@ const createEvent = createRoute({
       201: jsonResponse("Stored (or, with `Idempotent-Replayed: true`, stored before)", EventSchema, {
         headers: headerRefs("Idempotent-Replayed"),
         links: {
-          event: {
-            operationId: "getEvent",
-            parameters: { id: "$response.body#/id" },
-            description: "The event just stored",
-          },
-          alert: {
-            operationId: "getAlert",
-            parameters: { id: "$response.body#/alert/id" },
-            description: "The alert it raised or joined, when `alert` is not null (High and Critical events)",
-          },
+          event: linkTo("getEvent", "The event just stored"),
+          alert: linkTo(
+            "getAlert",
+            "The alert it raised or joined, when `alert` is not null (High and Critical events)",
+            "/alert/id",
+          ),
         },
       }),
     },

@@ -205,6 +205,14 @@ export function headerRefs(...names: HeaderName[]) {
   return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
 }
 
+/**
+ * An OpenAPI link from a response to the operation `operationId`, its `id` parameter taken from
+ * the response body at `pointer` (the body's own `id` by default).
+ */
+export function linkTo(operationId: string, description: string, pointer = "/id") {
+  return { operationId, parameters: { id: `$response.body#${pointer}` }, description };
+}
+
 /** A success response with a JSON body. */
 export function jsonResponse<T extends z.ZodType>(
   description: string,

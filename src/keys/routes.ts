@@ -5,7 +5,7 @@ import type { AppEnv } from "../env";
 import { applyRevocation } from "../guard/revocations";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
-import { jsonRequestBody, jsonResponse, routeResponses } from "../http/openapi";
+import { jsonRequestBody, jsonResponse, linkTo, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { Int32IdParamSchema } from "../http/params";
 import { CreatedKeySchema, KeyCreateSchema, KeyListQuerySchema, KeyPageSchema, KeySchema } from "./schemas";
@@ -31,12 +31,8 @@ const createKeyRoute = createRoute({
     {
       201: jsonResponse("Created; `Location` names it", CreatedKeySchema, {
         links: {
-          key: { operationId: "getKey", parameters: { id: "$response.body#/id" }, description: "The key just created" },
-          revoke: {
-            operationId: "revokeKey",
-            parameters: { id: "$response.body#/id" },
-            description: "How to revoke it",
-          },
+          key: linkTo("getKey", "The key just created"),
+          revoke: linkTo("revokeKey", "How to revoke it"),
         },
       }),
     },

@@ -4,7 +4,7 @@ import { database } from "../db/database";
 import { type AppEnv, getConfig } from "../env";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
-import { jsonRequestBody, jsonResponse, routeResponses } from "../http/openapi";
+import { jsonRequestBody, jsonResponse, linkTo, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { Int32IdParamSchema } from "../http/params";
 import { enqueueDeliveries } from "./queue";
@@ -42,22 +42,10 @@ const createRouteDef = createRoute({
     {
       201: jsonResponse("Subscribed; `Location` names it", CreatedWebhookSchema, {
         links: {
-          webhook: {
-            operationId: "getWebhook",
-            parameters: { id: "$response.body#/id" },
-            description: "The webhook just created",
-          },
-          test: { operationId: "testWebhook", parameters: { id: "$response.body#/id" }, description: "Send it a ping" },
-          deliveries: {
-            operationId: "listWebhookDeliveries",
-            parameters: { id: "$response.body#/id" },
-            description: "Its deliveries",
-          },
-          unsubscribe: {
-            operationId: "deleteWebhook",
-            parameters: { id: "$response.body#/id" },
-            description: "How to delete it",
-          },
+          webhook: linkTo("getWebhook", "The webhook just created"),
+          test: linkTo("testWebhook", "Send it a ping"),
+          deliveries: linkTo("listWebhookDeliveries", "Its deliveries"),
+          unsubscribe: linkTo("deleteWebhook", "How to delete it"),
         },
       }),
     },
