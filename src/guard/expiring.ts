@@ -21,17 +21,28 @@ export class ExpiringEntries {
     return (this.until.get(name) ?? 0) > now;
   }
 
-  /** Confirmed before returning: what an entry stands for (a revocation, a trust) must survive a restart. */
+  /**
+   * Holds `name` until `until`, or longer if it already holds longer: a second end of the same
+   * session (a replay after a logout, a lower TTL after a deploy) never shortens the first.
+   * Confirmed before returning: what an entry stands for (a revocation, a trust) must survive a
+   * restart.
+   */
   async set(name: string, until: number): Promise<void> {
-    // Re-inserted, so the map's order stays oldest first (see dropOldest).
-    this.until.delete(name);
-    this.until.set(name, until);
-    await this.storage.put(this.prefix + name, until);
+    const kept = Math.max(until, this.until.get(name) ?? 0);
+    this.until.set(name, kept);
+    await this.storage.put(this.prefix + name, kept);
   }
 
-  /** Keeps at most `max` entries, forgetting the ones set longest ago. */
-  async dropOldest(max: number): Promise<void> {
-    const excess = [...this.until.keys()].slice(0, Math.max(0, this.until.size - max));
+  /**
+   * Keeps at most `max` entries, forgetting those that expire soonest (for entries that all last
+   * the same time, the ones set longest ago). By expiry, not by insertion: after a restart the
+   * entries come back from storage in key order.
+   */
+  async dropSoonest(max: number): Promise<void> {
+    const excess = [...this.until]
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, Math.max(0, this.until.size - max))
+      .map(([name]) => name);
     for (const name of excess) this.until.delete(name);
     if (excess.length) await this.storage.delete(excess.map((name) => this.prefix + name));
   }

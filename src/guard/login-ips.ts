@@ -27,7 +27,7 @@ export class LoginIps {
 
   async trust(ip: string, now: number): Promise<void> {
     await this.trusted.set(ip, now + TRUST_MS);
-    await this.trusted.dropOldest(MAX_IPS);
+    await this.trusted.dropSoonest(MAX_IPS);
   }
 
   nextCleanup(): number {
