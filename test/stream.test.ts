@@ -168,6 +168,20 @@ describe("the live stream (contract section 13)", () => {
     expect(await otherClosed).toBe(4001);
   });
 
+  it("closes a socket opened with an API key once the key has expired, at the next broadcast", async () => {
+    const reader = await createKey(admin, {
+      scopes: ["read"],
+      expires_at: new Date(Date.now() + 1500).toISOString(),
+    });
+    const { res, socket } = await connect("", bearer(reader.key));
+    expect(res.status).toBe(101);
+    if (!socket) throw new Error("no socket");
+    const closed = closeCode(socket, 5000);
+    await new Promise((r) => setTimeout(r, 1600));
+    await streamHub(env).broadcast(['{"type":"alert.updated"}']);
+    expect(await closed).toBe(4001);
+  });
+
   it("closes a socket whose access token has expired, at the next broadcast", async () => {
     const hub = streamHub(env);
     const res = await hub.fetch("https://hub/subscribe", {

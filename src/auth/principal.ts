@@ -14,6 +14,8 @@ export type KeyPrincipal = {
   scopes: KeyScope[];
   /** The key's own ingest limit, when it has one (else RATE_LIMIT_INGEST). */
   ingestRule: RateLimitRule | null;
+  /** Epoch ms when the key expires (null: never); a stream socket opened with it closes then. */
+  expiresAt: number | null;
 };
 export type Principal = UserPrincipal | KeyPrincipal;
 

@@ -67,6 +67,7 @@ export class KeyState {
         name: record.name,
         scopes: record.scopes,
         ingestRule: record.rateLimit ? parseRateLimit(record.rateLimit) : null,
+        expiresAt: record.expiresAt,
       },
     };
   }

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { authenticate, authorize, readCredential, unauthorized } from "../auth/middleware";
+import type { Principal } from "../auth/principal";
 import {
   InvalidTokenError,
   STREAM_TICKET_SECONDS,
@@ -9,6 +10,7 @@ import {
   verifyStreamTicket,
 } from "../auth/tokens";
 import { type AppEnv, getConfig } from "../env";
+import type { Credential } from "../guard/protocol";
 import { ApiError } from "../http/errors";
 import { jsonResponse, routeResponses } from "../http/openapi";
 import { ownersOf, SUBSCRIBER_HEADER, type Subscriber } from "./stream-hub";
@@ -44,6 +46,15 @@ function streamCredential(): MiddlewareHandler<AppEnv> {
     }
     await next();
   };
+}
+
+/**
+ * When the credential a socket opens with stops being valid (null: never): the access token's (a
+ * ticket carries it) or the key's, as its guard read it.
+ */
+function expiryOf(credential: Credential, principal: Principal): number | null {
+  if (credential.type === "user") return credential.expiresAt ?? null;
+  return principal.type === "key" ? principal.expiresAt : null;
 }
 
 /** 426 unless the request asks for the WebSocket upgrade. */
@@ -101,8 +112,8 @@ const streamRoute = createRoute({
     'Admins, analysts and API keys with `read`. After the upgrade, text frames `{"type": "alert.created" | ' +
     '"alert.updated", "alert": <Alert>}` for every alert created, grouped into or changed after connecting, ' +
     "within a second; a text frame `ping` is answered `pong`. Authenticate with `Authorization: Bearer` or, from " +
-    "a browser, `?ticket=` (POST /api/auth/stream-ticket/). The socket is closed (4001) once the access token or " +
-    "ticket it was opened with would have expired, and at once when that credential is revoked (logout, an account " +
+    "a browser, `?ticket=` (POST /api/auth/stream-ticket/). The socket is closed (4001) once the access token " +
+    "(the one a ticket was issued for) or API key it was opened with has expired, and at once when that credential is revoked (logout, an account " +
     "change, a revoked key): connect again with a fresh one.",
   request: {
     query: z.object({
@@ -153,7 +164,7 @@ export function registerStream(app: OpenAPIHono<AppEnv>): void {
       const credential = c.get("credential");
       const subscriber: Subscriber = {
         owners: ownersOf(credential),
-        expiresAt: credential.type === "user" ? (credential.expiresAt ?? null) : null,
+        expiresAt: expiryOf(credential, c.get("principal")),
         ticket: c.get("streamTicket"),
       };
       const res = await streamHub(c.env).fetch("https://hub/subscribe", {
