@@ -3,6 +3,7 @@
  * scripts alike. Format: `pbkdf2_sha256$<iterations>$<salt b64>$<hash b64>` (Django's layout),
  * so the cost can rise later: verification reads the iterations from the stored hash.
  */
+import { fromBase64, timingSafeEqual, toBase64 } from "../bytes";
 
 // workerd refuses PBKDF2 above 100,000 iterations; use the whole allowance.
 export const PBKDF2_ITERATIONS = 100_000;
@@ -23,9 +24,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (algorithm !== ALGORITHM || !iterations || !salt || !hash) return false;
   const rounds = Number(iterations);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > PBKDF2_ITERATIONS) return false;
-  const expected = fromBase64(hash);
-  const actual = await derive(password, fromBase64(salt), rounds);
-  return timingSafeEqual(actual, expected);
+  let expected: Uint8Array<ArrayBuffer>;
+  let saltBytes: Uint8Array<ArrayBuffer>;
+  try {
+    [expected, saltBytes] = [fromBase64(hash), fromBase64(salt)];
+  } catch {
+    return false;
+  }
+  return timingSafeEqual(await derive(password, saltBytes, rounds), expected);
 }
 
 /**
@@ -46,23 +52,4 @@ async function derive(
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, ["deriveBits"]);
   const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, KEY_BITS);
   return new Uint8Array(bits);
-}
-
-function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  let diff = 0;
-  for (let i = 0; i < a.byteLength; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return diff === 0;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes));
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  try {
-    return Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
-  } catch {
-    return new Uint8Array();
-  }
 }

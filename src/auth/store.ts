@@ -1,12 +1,12 @@
 import { sql } from "drizzle-orm";
+import { sha256Hex } from "../bytes";
 import type { Db } from "../db/client";
 import type { Role } from "../db/schema";
 import type { RefreshClaims } from "./tokens";
 
 /** Refresh tokens are stored as SHA-256 hashes only: a database leak yields no usable token. */
-export async function tokenHash(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+export function tokenHash(token: string): Promise<string> {
+  return sha256Hex(token);
 }
 
 export type StoredRefresh = RefreshClaims & { hash: string };

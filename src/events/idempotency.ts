@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { principalRef } from "../auth/principal";
+import { sha256Hex } from "../bytes";
 import type { Db } from "../db/client";
 import { retryOnConflict } from "../db/retry";
 import type { AppEnv } from "../env";
@@ -25,8 +26,11 @@ export const RETENTION_HOURS = 24;
 /** 1 to 255 visible ASCII characters; the route declarations document this very pattern. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-/** The request's claim on its key, or null without the header; 400 for a malformed key. */
-export async function idempotencyClaim(c: Context<AppEnv>, body: unknown): Promise<IdempotencyClaim | null> {
+/**
+ * The request's claim on its key, or null without the header; 400 for a malformed key. `body` is
+ * asked for only when there is a key: most ingests carry none, and reading it again costs a parse.
+ */
+export async function idempotencyClaim(c: Context<AppEnv>, body: () => unknown): Promise<IdempotencyClaim | null> {
   const key = c.req.header(IDEMPOTENCY_HEADER);
   if (key === undefined) return null;
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
@@ -36,9 +40,8 @@ export async function idempotencyClaim(c: Context<AppEnv>, body: unknown): Promi
   }
   // What was asked: the route and the parsed body (so a retry that re-serialises the same JSON
   // differently is still the same request).
-  const fingerprint = `${c.req.method} ${new URL(c.req.url).pathname.replace(/\/?$/, "/")}\n${JSON.stringify(body)}`;
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(fingerprint));
-  const requestHash = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const fingerprint = `${c.req.method} ${new URL(c.req.url).pathname.replace(/\/?$/, "/")}\n${JSON.stringify(await body())}`;
+  const requestHash = await sha256Hex(fingerprint);
   return { principal: principalRef(c.get("principal")), key, requestHash };
 }
 

@@ -194,7 +194,7 @@ const getRoute = createRoute({
 /** Events are append-only: no PUT, PATCH or DELETE is registered, so those answer 405. */
 export function registerEvents(app: OpenAPIHono<AppEnv>): void {
   app.openapi(createEvent, async (c) => {
-    const claim = await idempotencyClaim(c, await c.req.json());
+    const claim = await idempotencyClaim(c, () => c.req.json());
     const result = await ingestOnce(database(c.env), {
       mode: "single",
       items: [{ index: 0, event: c.req.valid("json") }],
@@ -219,7 +219,7 @@ export function registerEvents(app: OpenAPIHono<AppEnv>): void {
     authorize("events:create", { cost: (c) => c.get("batch").length }),
     async (c) => {
       const items = c.get("batch");
-      const claim = await idempotencyClaim(c, batchFingerprint(items));
+      const claim = await idempotencyClaim(c, () => batchFingerprint(items));
       const { valid, failures } = validateBatch(items);
       if (valid.length === 0) {
         // Nothing to store: the answer is the same on a retry, so no key is used up.

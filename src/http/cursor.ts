@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
+import { timingSafeEqual } from "../bytes";
+import { isoUtc } from "../db/sql";
 import { ApiError } from "./errors";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination";
 
@@ -93,7 +95,7 @@ async function decode(secret: string, cursor: string, filters: string): Promise<
     throw invalid();
   }
   const expected = new Uint8Array(await crypto.subtle.sign("HMAC", await signingKey(secret), bytes)).slice(0, 16);
-  if (signature.length !== expected.length || signature.some((b, i) => b !== expected[i])) throw invalid();
+  if (!timingSafeEqual(signature, expected)) throw invalid();
   const payload = JSON.parse(new TextDecoder().decode(bytes)) as Payload;
   if (payload.f !== filters) {
     throw new ApiError("BAD_REQUEST", "Invalid cursor: it was made for other filters than this request's.");
@@ -139,12 +141,12 @@ export function keyset(alias: string, req: CursorRequest): { where: SQL; order: 
 /** SQL: a row's cursor position, `created_at` as text to the microsecond. */
 export function positionColumns(alias: string): SQL {
   const t = sql.raw(alias);
-  return sql`to_char(${t}.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at, ${t}.id as cursor_id`;
+  return sql`${isoUtc(sql`${t}.created_at`)} as cursor_at, ${t}.id as cursor_id`;
 }
 
 export type Positioned<T> = { item: T; cursor_at: string; cursor_id: string | number };
 
-export type CursorPage<T> = { next: string | null; previous: string | null; results: T[] };
+type CursorPage<T> = { next: string | null; previous: string | null; results: T[] };
 
 /** The page body (newest first), its links, and the `Link` header value (or null). */
 export async function cursorPage<T>(

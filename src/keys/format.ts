@@ -4,6 +4,7 @@
  * lets a mistyped or made-up key be refused without a Durable Object or a database look-up.
  * Only a SHA-256 of the key is ever stored.
  */
+import { sha256Hex } from "../bytes";
 export const KEY_PREFIX = "vgl_";
 const RANDOM_CHARS = 43;
 const CHECKSUM_CHARS = 6;
@@ -34,9 +35,9 @@ export function keyPrefix(key: string): string {
   return key.slice(0, PREFIX_LENGTH);
 }
 
-export async function keyHash(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+/** Keys are stored, and their guard objects named, by this hash only. */
+export function keyHash(key: string): Promise<string> {
+  return sha256Hex(key);
 }
 
 function checksum(text: string): string {

@@ -4,10 +4,8 @@
  * they are stored encrypted with AES-256-GCM under WEBHOOK_ENCRYPTION_KEY (a Worker secret), so
  * a copy of the database alone cannot forge deliveries.
  */
+import { fromBase64, toBase64 } from "../bytes";
 export const SECRET_PREFIX = "whsec_";
-
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
 export function newWebhookSecret(): string {
   return SECRET_PREFIX + toBase64(crypto.getRandomValues(new Uint8Array(32)));

@@ -1,3 +1,4 @@
+import { fromBase64, toBase64 } from "../bytes";
 import { SECRET_PREFIX } from "./secrets";
 
 /**
@@ -11,13 +12,13 @@ export async function signatureHeaders(
   timestampSeconds: number,
   body: string,
 ): Promise<Record<string, string>> {
-  const raw = Uint8Array.from(atob(secret.slice(SECRET_PREFIX.length)), (c) => c.charCodeAt(0));
+  const raw = fromBase64(secret.slice(SECRET_PREFIX.length));
   const key = await crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${timestampSeconds}.${body}`));
   return {
     "webhook-id": id,
     "webhook-timestamp": String(timestampSeconds),
-    "webhook-signature": `v1,${btoa(String.fromCharCode(...new Uint8Array(mac)))}`,
+    "webhook-signature": `v1,${toBase64(new Uint8Array(mac))}`,
   };
 }
 
