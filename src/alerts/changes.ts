@@ -10,13 +10,13 @@ import { alertJson } from "./store";
 /** What a PATCH or a bulk action asks: a status, an assignee (null: unassign), or both. */
 export type AlertChange = { status?: AlertStatus; assignee?: string | null };
 
-export type ChangeResult =
+type ChangeResult =
   | { id: number; outcome: "missing" }
   /** changed: something moved; unchanged: a no-op; terminal: refused by the lifecycle rule;
    * stale: refused because If-Match named another version. Only `changed` wrote anything. */
   | { id: number; outcome: "changed" | "unchanged" | "terminal" | "stale"; alert: AlertView; version: number };
 
-export type ChangeOutcome =
+type ChangeOutcome =
   | { outcome: "unknown_assignee" }
   | { outcome: "applied"; results: ChangeResult[]; historyIds: number[] };
 

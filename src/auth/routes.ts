@@ -161,7 +161,7 @@ async function endLogin(c: Context<AppEnv>, userId: number, familyId: string): P
     );
     throw new ApiError(
       "SERVICE_UNAVAILABLE",
-      "The session's refresh tokens are revoked, but its access tokens could not be voided yet; try again.",
+      "The session's refresh tokens are revoked, but its access tokens or live stream may not be cut off yet; try again.",
       { headers: { "Retry-After": "5" } },
     );
   }

@@ -14,7 +14,8 @@ const COOKIE = "vigil_refresh";
 const PATH = "/api/auth/";
 
 export function usesCookieSession(c: Context<AppEnv>): boolean {
-  return c.req.header(SESSION_HEADER)?.toLowerCase() === "cookie";
+  // Exactly `cookie`: the route's header schema has refused any other value with a 400.
+  return c.req.header(SESSION_HEADER) === "cookie";
 }
 
 export function readSessionCookie(c: Context<AppEnv>): string | undefined {

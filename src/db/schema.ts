@@ -196,7 +196,8 @@ export const alerts = pgTable(
       .notNull()
       .references(() => events.id, { onDelete: "restrict" }),
     status: alertStatusEnum("status").notNull().default("Open"),
-    // Copied from the event at creation (events are append-only) so severity filters stay on one table.
+    // The highest severity among its events (grouping raises it, nothing lowers it), kept on the
+    // alert so severity filters stay on one table.
     severity: severityEnum("severity").notNull(),
     ...timestamps,
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow(),

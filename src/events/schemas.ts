@@ -80,11 +80,11 @@ function documentedCriticalRule() {
 
 const alertStatus = z.enum(ALERT_STATUSES);
 
-export const AlertRefSchema = z
+const AlertRefSchema = z
   .object({ id: idNumber, status: alertStatus })
   .openapi("AlertRef", { description: "The alert this event raised or joined" });
 
-export const IngestedBySchema = z
+const IngestedBySchema = z
   .object({
     type: z.enum(PRINCIPAL_TYPES).openapi({ example: "key" }),
     id: idNumber.openapi({ example: 3 }),

@@ -8,14 +8,12 @@ import { guardNamed } from "./stub";
  * credential from the next request on, and the stream closes the sockets opened with it.
  */
 export async function applyRevocation(env: Bindings, revocation: Revocation): Promise<void> {
-  if (revocation.type === "user") {
-    await Promise.all([
-      guardNamed(env, { type: "user", id: revocation.id }).voidTokensBefore(revocation.generation),
-      streamHub(env).closeSockets({ type: "user", id: revocation.id }),
-    ]);
-  } else {
-    await Promise.all([guardNamed(env, revocation).revokeKey(), streamHub(env).closeSockets(revocation)]);
-  }
+  await Promise.all([
+    revocation.type === "user"
+      ? guardNamed(env, { type: "user", id: revocation.id }).voidTokensBefore(revocation.generation)
+      : guardNamed(env, revocation).revokeKey(),
+    streamHub(env).closeSockets(revocation),
+  ]);
 }
 
 /** Ends one login session: its access tokens are refused, and its stream sockets closed. */

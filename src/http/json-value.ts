@@ -13,7 +13,7 @@ import { TEXT_PATTERN, textProblem } from "./text";
  * - more than `maxBytes` once serialized.
  * The walk is iterative, so no input can exhaust the stack.
  */
-export function jsonValueProblem(root: unknown, maxDepth: number): string | null {
+function jsonValueProblem(root: unknown, maxDepth: number): string | null {
   const pending: { value: unknown; depth: number }[] = [{ value: root, depth: 1 }];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { value, depth } = next;

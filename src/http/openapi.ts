@@ -121,7 +121,7 @@ const PROBLEMS = {
   503: "The database, or the rate limiter of a token endpoint, is unavailable (see `Retry-After`)",
 } as const;
 
-export type ProblemStatus = keyof typeof PROBLEMS;
+type ProblemStatus = keyof typeof PROBLEMS;
 
 function headersFor(status: number, throttled: boolean, located = true) {
   const names: HeaderName[] = ["X-Request-Id"];

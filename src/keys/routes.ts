@@ -114,7 +114,8 @@ export function registerKeys(app: OpenAPIHono<AppEnv>): void {
   app.openapi(revokeKeyRoute, async (c) => {
     const revoked = await revokeKey(database(c.env), c.req.valid("param").id);
     if (!revoked) throw new ApiError("NOT_FOUND", "No API key with this id.");
-    // The database says revoked; the key's Durable Object must say so before we answer.
+    // The database says revoked; the key's guard must refuse it, and its stream sockets be closed,
+    // before we answer.
     try {
       await applyRevocation(c.env, { type: "key", hash: revoked.hash });
     } catch (error) {
@@ -128,7 +129,7 @@ export function registerKeys(app: OpenAPIHono<AppEnv>): void {
       );
       throw new ApiError(
         "SERVICE_UNAVAILABLE",
-        "The key is revoked in the database, but the revocation has not reached the edge yet; repeat the DELETE.",
+        "The key is revoked in the database, but the revocation is not fully in effect yet; repeat the DELETE.",
         { headers: { "Retry-After": "5" } },
       );
     }

@@ -16,8 +16,9 @@ export function publish(c: Context<AppEnv>, historyIds: number[]): void {
   if (historyIds.length === 0) return;
   c.executionCtx.waitUntil(
     publishChanges(c.env, historyIds).catch((error: unknown) => {
-      // The sweep will publish what this could not (the rows stay unpublished, or the
-      // deliveries unattempted).
+      // If the claim failed, its rows stay unpublished and the sweep publishes them (stream and
+      // webhooks). If only the hand-off failed, the sweep re-enqueues the unattempted deliveries;
+      // the stream frames of a claimed batch are best effort and not sent again.
       console.warn(
         JSON.stringify({
           level: "warn",
@@ -30,10 +31,8 @@ export function publish(c: Context<AppEnv>, historyIds: number[]): void {
   );
 }
 
-export async function publishChanges(env: Bindings, historyIds: number[]): Promise<Claimed> {
-  const claimed = await claimChanges(database(env), justWritten(historyIds));
-  await fanOut(env, claimed);
-  return claimed;
+async function publishChanges(env: Bindings, historyIds: number[]): Promise<void> {
+  await fanOut(env, await claimChanges(database(env), justWritten(historyIds)));
 }
 
 /** Hands claimed changes on: notices to the stream, deliveries to the queue. */

@@ -28,7 +28,7 @@ export type SocketOwner =
   | { type: "key"; hash: string };
 
 /** The tag a socket is filed under for each owner (hibernation keeps tags with the socket). */
-export function ownerTag(owner: SocketOwner): string {
+function ownerTag(owner: SocketOwner): string {
   return owner.type === "key" ? `key:${owner.hash}` : `${owner.type}:${owner.id}`;
 }
 

@@ -50,7 +50,7 @@ async function handle(message: Message<DeliveryMessage>, env: Bindings, config: 
 }
 
 /** POSTs the delivery, signed; never follows a redirect (it could lead anywhere). */
-export async function attemptDelivery(delivery: PendingDelivery, config: Config): Promise<Attempt> {
+async function attemptDelivery(delivery: PendingDelivery, config: Config): Promise<Attempt> {
   const problem = webhookUrlProblem(delivery.url, config.WEBHOOK_ALLOW_INSECURE);
   if (problem) return { ok: false, code: null, error: `refused target: ${problem}` };
   const body = JSON.stringify(delivery.payload);

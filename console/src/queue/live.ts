@@ -5,7 +5,7 @@ import { matches, PAGE_SIZE, type QueueFilters } from "./filters";
 export type QueuePage = { alerts: Alert[]; count: number };
 
 /** Newest first, as the API orders: by creation time, then id. */
-export function newerFirst(a: Alert, b: Alert): number {
+function newerFirst(a: Alert, b: Alert): number {
   if (a.created_at !== b.created_at) return a.created_at < b.created_at ? 1 : -1;
   return b.id - a.id;
 }
