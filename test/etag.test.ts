@@ -38,6 +38,14 @@ describe("ETag, If-Match, If-None-Match (contract section 12)", () => {
     expect(await problem(stale)).toMatchObject({ status: 412 });
     const { rows } = await db().execute<{ status: string }>(sql`select status from alerts where id = ${id}`);
     expect(rows[0]?.status).toBe("Acknowledged");
+    // A refused change records nothing: the history still ends with the acknowledgement.
+    const history = await db().execute<{ action: string; to_value: string | null }>(
+      sql`select action, to_value from alert_history where alert_id = ${id} order by id`,
+    );
+    expect(history.rows.map((r) => [r.action, r.to_value])).toEqual([
+      ["created", "Open"],
+      ["status_changed", "Acknowledged"],
+    ]);
     expect((await patch(id, { status: "Resolved" }, { "If-Match": "garbage" })).status).toBe(412);
     expect((await patch(id, { status: "Resolved" }, { "If-Match": newer })).status).toBe(200);
   });

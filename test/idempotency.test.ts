@@ -70,7 +70,7 @@ describe("Idempotency-Key (contract section 10)", () => {
     expect(await count(source)).toBe(2);
   });
 
-  it("a request refused before storing (400, 401, 403, 429) does not use up its key", async () => {
+  it("a request refused before storing (400, 401, 403, 413, 415, 429) does not use up its key", async () => {
     const source = uniqueSource();
     const key = crypto.randomUUID();
     const good = { source_name: source, event_type: "t", severity: "Low" };
@@ -78,6 +78,19 @@ describe("Idempotency-Key (contract section 10)", () => {
     expect((await send(admin.token, key, { ...good, severity: "Loud" })).status).toBe(400);
     expect((await send("not-a-token", key, good)).status).toBe(401);
     expect((await send(reader.key, key, good)).status).toBe(403);
+    const asText = await api("/api/events/", {
+      method: "POST",
+      token: admin.token,
+      headers: { "Content-Type": "text/plain", "Idempotency-Key": key },
+      body: JSON.stringify(good),
+    });
+    expect(asText.status).toBe(415);
+    const tooLarge = await api("/api/events/", {
+      token: admin.token,
+      json: { ...good, description: "x".repeat(70_000) },
+      headers: { "Idempotency-Key": key },
+    });
+    expect(tooLarge.status).toBe(413);
     const throttled = apiWith({ RATE_LIMIT_INGEST: "1/60s" });
     const user = await createUser("admin");
     await throttled("/api/events/", { token: user.token, json: good });

@@ -1,7 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { signServiceToken } from "../src/auth/tokens";
+import { STREAM_TICKET_SECONDS, signServiceToken, signStreamTicket } from "../src/auth/tokens";
 import { getConfig } from "../src/env";
 import { REVOCATIONS_PURPOSE } from "../src/internal/protocol";
 import { streamHub } from "../src/push/stub";
@@ -72,6 +72,50 @@ describe("the live stream (contract section 13)", () => {
       alert: { status: "Acknowledged", assignee: analyst.username },
     });
     socket?.close(1000, "done");
+  });
+
+  it("batch ingest and bulk changes reach the stream too", async () => {
+    const { socket, frames } = await connect("", bearer(analyst.token));
+    const high = { source_name: "ids", event_type: "t", severity: "High" };
+    const batch = await api("/api/events/batch/", { token: admin.token, json: [high, high] });
+    expect(batch.status).toBe(200);
+    const { results } = (await batch.json()) as { results: { alert: { id: number } }[] };
+    const ids = results.map((r) => r.alert.id);
+    for (const id of ids) {
+      await vi.waitFor(() => expect(framesFor(frames, id).map((f) => f.type)).toEqual(["alert.created"]), {
+        timeout: 3000,
+      });
+    }
+    const bulk = await api("/api/alerts/bulk/", { token: admin.token, json: { ids, status: "Resolved" } });
+    expect(bulk.status).toBe(200);
+    for (const id of ids) {
+      await vi.waitFor(() => expect(framesFor(frames, id)).toHaveLength(2), { timeout: 3000 });
+      expect(framesFor(frames, id)[1]).toMatchObject({ type: "alert.updated", alert: { status: "Resolved" } });
+    }
+    socket?.close(1000);
+  });
+
+  it("an expired ticket is a 401 answer, not a socket", async () => {
+    // Signed as if issued well over its lifetime ago (beyond any clock tolerance).
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() - (STREAM_TICKET_SECONDS + 300) * 1000);
+    let ticket: string;
+    try {
+      ticket = await signStreamTicket(getConfig(env), {
+        type: "user",
+        claims: {
+          principal: { type: "user", id: analyst.id, name: analyst.username, role: "analyst" },
+          session: crypto.randomUUID(),
+          generation: 0,
+        },
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+    const { res } = await connect(`?ticket=${encodeURIComponent(ticket)}`);
+    expect(res.status).toBe(401);
+    expect(res.webSocket).toBeNull();
+    expect(res.headers.get("WWW-Authenticate")).toMatch(/error="invalid_token"/);
   });
 
   it("answers ping with pong", async () => {
