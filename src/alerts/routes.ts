@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { authenticate, authorize } from "../auth/middleware";
+import { whoMay } from "../auth/permissions";
 import { database } from "../db/database";
 import { type AppEnv, getConfig } from "../env";
 import { cursorPage, cursorRequest } from "../http/cursor";
@@ -29,7 +30,8 @@ const listRoute = createRoute({
   security,
   summary: "List alerts, newest first",
   description:
-    "Admins, analysts and API keys with `read`. `event__severity` and its alias `severity` filter on the alert's " +
+    `${whoMay("alerts:read")} ` +
+    "`event__severity` and its alias `severity` filter on the alert's " +
     "severity (both given and different: 400); `assignee` takes `me`, `none` or a username. Page-number " +
     "pagination as DRF's (a page past the end is 404), or with `cursor` keyset pagination without a count. " +
     "Unknown query parameters are ignored. Throttled per principal (scope `read`).",
@@ -74,7 +76,8 @@ const getRoute = createRoute({
   security,
   summary: "Read one alert, with the event that opened it",
   description:
-    "Admins, analysts and API keys with `read`. A malformed or unknown id is 404. The `ETag` changes whenever " +
+    `${whoMay("alerts:read")} ` +
+    "A malformed or unknown id is 404. The `ETag` changes whenever " +
     "anything in the alert does; with a matching `If-None-Match` the answer is 304 without a body. Throttled per " +
     "principal (scope `read`).",
   middleware: [authenticate(), authorize("alerts:read")] as const,
@@ -104,7 +107,8 @@ const patchRoute = createRoute({
   security,
   summary: "Move an alert through its lifecycle, or (un)assign it",
   description:
-    "Admin only. `status` and/or `assignee` (the username of an active user, or null; unknown or inactive: 400). " +
+    `${whoMay("alerts:update")} ` +
+    "`status` and/or `assignee` (the username of an active user, or null; unknown or inactive: 400). " +
     "Any status but Resolved may move to any other; Resolved is terminal (409, alert unchanged), also under " +
     "concurrent requests. A request that changes nothing is a 200 no-op (nothing recorded, `updated_at` and ETag " +
     "unchanged). `acknowledged_at` is set the first time the alert leaves Open; `resolved_at` when it is resolved. " +

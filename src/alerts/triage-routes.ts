@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { authenticate, authorize } from "../auth/middleware";
+import { whoMay } from "../auth/permissions";
 import { database } from "../db/database";
 import { retryOnConflict } from "../db/retry";
 import type { AppEnv } from "../env";
@@ -43,7 +44,7 @@ const bulkRoute = createRoute({
   security,
   summary: "Change many alerts at once",
   description:
-    `Admin only. \`ids\` (1 to ${MAX_BULK_IDS} distinct) get \`status\` and/or \`assignee\` in one statement, each ` +
+    `${whoMay("alerts:update")} \`ids\` (1 to ${MAX_BULK_IDS} distinct) get \`status\` and/or \`assignee\` in one statement, each ` +
     "by the same rules as PATCH: per alert 200 (changed, or a no-op), 404 (no such alert) or 409 (Resolved is " +
     "terminal), in the order of `ids`, history recorded per changed alert. An unknown or inactive assignee is a 400 " +
     "for the whole request and changes nothing. Throttled per principal (scope `write`, one per request).",
@@ -63,7 +64,8 @@ const addNoteRoute = createRoute({
   security,
   summary: "Add a note to an alert",
   description:
-    "Admins and analysts. Notes are append-only (PUT, PATCH and DELETE are 405) and allowed on resolved alerts; " +
+    `${whoMay("triage:note")} ` +
+    "Notes are append-only (PUT, PATCH and DELETE are 405) and allowed on resolved alerts; " +
     "each is recorded in the alert's history. Throttled per principal (scope `write`).",
   middleware: [authenticate(), authorize("triage:note"), jsonBody()] as const,
   request: { params: IdParamSchema, body: jsonRequestBody(NoteCreateSchema) },
@@ -80,7 +82,7 @@ const listNotesRoute = createRoute({
   tags,
   security,
   summary: "An alert's notes, oldest first",
-  description: "Admins and analysts. Page-number pagination; an unknown alert is 404. Throttled (scope `read`).",
+  description: `${whoMay("triage:read")} Page-number pagination; an unknown alert is 404. Throttled (scope \`read\`).`,
   middleware: [authenticate(), authorize("triage:read")] as const,
   request: { params: IdParamSchema, query: PageQuerySchema },
   responses: routeResponses(
@@ -97,7 +99,8 @@ const historyRoute = createRoute({
   security,
   summary: "An alert's history, oldest first",
   description:
-    "Admins and analysts. Every change, recorded by the statement that made it: `created`, `status_changed`, " +
+    `${whoMay("triage:read")} ` +
+    "Every change, recorded by the statement that made it: `created`, `status_changed`, " +
     "`assigned`, `event_grouped` (by `system`) and `note_added`, with who and from/to. No-ops and refused changes " +
     "record nothing. Page-number pagination; an unknown alert is 404. Throttled (scope `read`).",
   middleware: [authenticate(), authorize("triage:read")] as const,
@@ -116,7 +119,8 @@ const alertEventsRoute = createRoute({
   security,
   summary: "The events grouped into an alert, newest first",
   description:
-    "Admins, analysts and API keys with `read`. The opening event included. Page-number pagination; an unknown " +
+    `${whoMay("alerts:read")} ` +
+    "The opening event included. Page-number pagination; an unknown " +
     "alert is 404. Throttled (scope `read`).",
   middleware: [authenticate(), authorize("alerts:read")] as const,
   request: { params: IdParamSchema, query: PageQuerySchema },
@@ -134,7 +138,8 @@ const statsRoute = createRoute({
   security,
   summary: "Triage figures",
   description:
-    "Admins, analysts and API keys with `read`. Over the alerts raised in the range (all by default): totals by " +
+    `${whoMay("alerts:read")} ` +
+    "Over the alerts raised in the range (all by default): totals by " +
     "status and severity, Open alerts nobody is assigned, and the mean seconds to acknowledge and to resolve " +
     "(null when there is nothing to average). One database round trip. Throttled (scope `read`).",
   middleware: [authenticate(), authorize("alerts:read")] as const,

@@ -42,9 +42,19 @@ export function throttleScope(permission: Permission, method: string): ThrottleS
   return method === "GET" || method === "HEAD" ? "read" : "write";
 }
 
-/** Who holds a permission, in words, for the OpenAPI descriptions (derived, so it cannot drift). */
-export function grantees(permission: Permission): string {
+/**
+ * Who holds a permission, as the sentence that opens its routes' descriptions in the OpenAPI
+ * document ("Admins and analysts."): derived from the table, so the document cannot drift from it.
+ */
+export function whoMay(permission: Permission): string {
   const roles = (Object.keys(ROLE_GRANTS) as Role[]).filter((r) => ROLE_GRANTS[r].includes(permission));
   const scopes = (Object.keys(SCOPE_GRANTS) as KeyScope[]).filter((s) => SCOPE_GRANTS[s].includes(permission));
-  return [...roles, ...scopes.map((s) => `API keys with \`${s}\``)].join(", ");
+  if (scopes.length === 0 && roles.length === 1) return `${capitalized(roles[0] ?? "")} only.`;
+  const callers = [...roles.map((r) => `${r}s`), ...scopes.map((s) => `API keys with \`${s}\``)];
+  const last = callers.pop() ?? "";
+  return `${capitalized(callers.length ? `${callers.join(", ")} and ${last}` : last)}.`;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { authenticate, authorize } from "../auth/middleware";
+import { whoMay } from "../auth/permissions";
 import { database } from "../db/database";
 import { type AppEnv, getConfig } from "../env";
 import { cursorPage, cursorRequest } from "../http/cursor";
@@ -60,7 +61,8 @@ const createEvent = createRoute({
   security,
   summary: "Ingest an event",
   description:
-    "Admins, and API keys with the `ingest` scope. Records who sent it (`ingested_by`). A High or Critical event " +
+    `${whoMay("events:create")} ` +
+    "Records who sent it (`ingested_by`). A High or Critical event " +
     "opens an Open alert, or with a `dedup_key` joins the unresolved alert with that key, in the same statement: " +
     "all of it is stored or none. Answers 201 with the event and its `Location`. Throttled per principal (scope " +
     "`ingest`).",
@@ -121,7 +123,7 @@ const batchRoute = createRoute({
   security,
   summary: "Ingest up to 1,000 events at once",
   description:
-    `Admins, and API keys with the \`ingest\` scope. A JSON array of events (what stock log shippers send) or NDJSON ` +
+    `${whoMay("events:create")} A JSON array of events (what stock log shippers send) or NDJSON ` +
     `(one event per line; blank lines are not items), 1 to ${MAX_BATCH_ITEMS} events, at most MAX_BATCH_BODY_BYTES ` +
     "(1 MiB by default). Each item is validated with the single-ingest rules; the valid ones and their alerts " +
     "(grouping included: several items with one key join one alert) are stored in one statement, atomically; " +
@@ -155,7 +157,8 @@ const listRoute = createRoute({
   security,
   summary: "List events, newest first",
   description:
-    "Admin only. Page-number pagination as DRF's (a page past the end is 404), or with `cursor` keyset pagination " +
+    `${whoMay("events:read")} ` +
+    "Page-number pagination as DRF's (a page past the end is 404), or with `cursor` keyset pagination " +
     "without a count. Unknown query parameters are ignored. Throttled per principal (scope `read`).",
   middleware: [authenticate(), authorize("events:read")] as const,
   request: { query: EventFiltersSchema },
@@ -181,7 +184,8 @@ const getRoute = createRoute({
   security,
   summary: "Read one event",
   description:
-    "Admin only. A malformed or unknown id is 404. Events are append-only: PUT, PATCH and DELETE are 405. " +
+    `${whoMay("events:read")} ` +
+    "A malformed or unknown id is 404. Events are append-only: PUT, PATCH and DELETE are 405. " +
     "Throttled per principal (scope `read`).",
   middleware: [authenticate(), authorize("events:read")] as const,
   request: { params: IdParamSchema },

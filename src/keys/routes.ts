@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { authenticate, authorize } from "../auth/middleware";
+import { whoMay } from "../auth/permissions";
 import { database } from "../db/database";
 import type { AppEnv } from "../env";
 import { applyRevocation } from "../guard/revocations";
@@ -23,7 +24,8 @@ const createKeyRoute = createRoute({
   security,
   summary: "Create an API key for a sensor",
   description:
-    "Admin only. The answer is the only time the key is shown: only its SHA-256 is stored. Send it as " +
+    `${whoMay("keys:manage")} ` +
+    "The answer is the only time the key is shown: only its SHA-256 is stored. Send it as " +
     "`Authorization: Bearer vgl_...`.",
   middleware: [authenticate(), authorize("keys:manage"), jsonBody()] as const,
   request: { body: jsonRequestBody(KeyCreateSchema) },
@@ -47,7 +49,7 @@ const listKeysRoute = createRoute({
   tags,
   security,
   summary: "List API keys, newest first",
-  description: "Admin only. Page-number pagination as DRF's; the keys themselves are never shown again.",
+  description: `${whoMay("keys:manage")} Page-number pagination as DRF's; the keys themselves are never shown again.`,
   middleware: [authenticate(), authorize("keys:manage")] as const,
   request: { query: KeyListQuerySchema },
   responses: routeResponses(
@@ -63,7 +65,7 @@ const getKeyRoute = createRoute({
   tags,
   security,
   summary: "Read one API key (never the key itself)",
-  description: "Admin only. A malformed or unknown id is 404.",
+  description: `${whoMay("keys:manage")} A malformed or unknown id is 404.`,
   middleware: [authenticate(), authorize("keys:manage")] as const,
   request: { params: Int32IdParamSchema },
   responses: routeResponses(

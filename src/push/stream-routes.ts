@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { authenticate, authorize, readCredential, unauthorized } from "../auth/middleware";
+import { whoMay } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import {
   InvalidTokenError,
@@ -77,7 +78,7 @@ const ticketRoute = createRoute({
   security,
   summary: "A single-use ticket to open the stream from a browser",
   description:
-    `Anyone who may read the stream (admins, analysts, API keys with \`read\`). Valid ${STREAM_TICKET_SECONDS} s, ` +
+    `${whoMay("alerts:read")} Valid ${STREAM_TICKET_SECONDS} s, ` +
     "for one connection: `GET /api/alerts/stream/?ticket=...`. No body needed. Throttled (scope `write`).",
   middleware: [authenticate(), authorize("alerts:read")] as const,
   responses: routeResponses(
@@ -109,7 +110,8 @@ const streamRoute = createRoute({
   security,
   summary: "The live alert stream (WebSocket)",
   description:
-    'Admins, analysts and API keys with `read`. After the upgrade, text frames `{"type": "alert.created" | ' +
+    `${whoMay("alerts:read")} ` +
+    'After the upgrade, text frames `{"type": "alert.created" | ' +
     '"alert.updated", "alert": <Alert>}` for every alert created, grouped into or changed after connecting, ' +
     "within a second; a text frame `ping` is answered `pong`. Authenticate with `Authorization: Bearer` or, from " +
     "a browser, `?ticket=` (POST /api/auth/stream-ticket/). The socket is closed (4001) once the access token " +

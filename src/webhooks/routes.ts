@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { authenticate, authorize } from "../auth/middleware";
+import { whoMay } from "../auth/permissions";
 import { database } from "../db/database";
 import { type AppEnv, getConfig } from "../env";
 import { ApiError } from "../http/errors";
@@ -33,7 +34,8 @@ const createRouteDef = createRoute({
   security,
   summary: "Subscribe a URL to alert changes",
   description:
-    "Admin only. Deliveries are POSTs signed as Standard Webhooks (`webhook-id`, `webhook-timestamp`, " +
+    `${whoMay("webhooks:manage")} ` +
+    "Deliveries are POSTs signed as Standard Webhooks (`webhook-id`, `webhook-timestamp`, " +
     "`webhook-signature`) with the `secret` returned here, once. `url` must be https:// to a public host unless " +
     "WEBHOOK_ALLOW_INSECURE=on. Throttled per principal (scope `write`).",
   middleware: [authenticate(), authorize("webhooks:manage"), jsonBody()] as const,
@@ -60,7 +62,7 @@ const listRouteDef = createRoute({
   tags,
   security,
   summary: "List webhooks, newest first",
-  description: "Admin only. Page-number pagination; secrets are never shown again.",
+  description: `${whoMay("webhooks:manage")} Page-number pagination; secrets are never shown again.`,
   middleware: [authenticate(), authorize("webhooks:manage")] as const,
   request: { query: WebhookListQuerySchema },
   responses: routeResponses(
@@ -76,7 +78,7 @@ const getRouteDef = createRoute({
   tags,
   security,
   summary: "Read one webhook",
-  description: "Admin only. A malformed or unknown id is 404.",
+  description: `${whoMay("webhooks:manage")} A malformed or unknown id is 404.`,
   middleware: [authenticate(), authorize("webhooks:manage")] as const,
   request: { params: Int32IdParamSchema },
   responses: routeResponses(
@@ -92,7 +94,7 @@ const deleteRouteDef = createRoute({
   tags,
   security,
   summary: "Unsubscribe",
-  description: "Admin only. Deletes the webhook and its delivery log; pending deliveries are not attempted.",
+  description: `${whoMay("webhooks:manage")} Deletes the webhook and its delivery log; pending deliveries are not attempted.`,
   middleware: [authenticate(), authorize("webhooks:manage")] as const,
   request: { params: Int32IdParamSchema },
   responses: routeResponses({ 204: { description: "Deleted" } }, { problems: [401, 403, 404, 503], throttle: "write" }),
@@ -106,7 +108,8 @@ const testRouteDef = createRoute({
   security,
   summary: "Send a ping",
   description:
-    'Admin only. Queues a signed `ping` delivery (`{"type": "ping", "timestamp", "data": {"webhook_id"}}`); ' +
+    `${whoMay("webhooks:manage")} ` +
+    'Queues a signed `ping` delivery (`{"type": "ping", "timestamp", "data": {"webhook_id"}}`); ' +
     "its outcome shows in the deliveries log. Answers 202 with the delivery.",
   middleware: [authenticate(), authorize("webhooks:manage")] as const,
   request: { params: Int32IdParamSchema },
@@ -124,7 +127,8 @@ const deliveriesRouteDef = createRoute({
   security,
   summary: "A webhook's deliveries, newest first",
   description:
-    "Admin only. Each delivery with its attempts, last status code or error, and status: `pending` (retrying on " +
+    `${whoMay("webhooks:manage")} ` +
+    "Each delivery with its attempts, last status code or error, and status: `pending` (retrying on " +
     "WEBHOOK_RETRY_SECONDS), `delivered` (a 2xx within 15 s), or `failed` (out of retries).",
   middleware: [authenticate(), authorize("webhooks:manage")] as const,
   request: { params: Int32IdParamSchema, query: WebhookListQuerySchema },
