@@ -7,7 +7,7 @@ import { ingest } from "../src/events/ingest";
 import worker from "../src/index";
 import { runScheduled } from "../src/scheduled";
 import type { DeadLetter, DeliveryMessage } from "../src/webhooks/queue";
-import { insertPing } from "../src/webhooks/store";
+import { insertPing, requeueUnattempted } from "../src/webhooks/store";
 import { api, apiWith, createUser, db, problem, type TestUser } from "./helpers";
 
 /**
@@ -303,6 +303,22 @@ describe("webhooks (contract section 13)", () => {
       sql`select count(*)::int as unpublished from alert_history where alert_id = ${alertId} and published_at is null`,
     );
     expect(rows[0]?.unpublished).toBe(0);
+  });
+
+  it("a delivery the sweep re-enqueued is not re-enqueued again at the next sweep", async () => {
+    const hook = await subscribe({ url: `https://${HOOKS}${uniquePath()}`, events: ["alert.created"] });
+    const ping = await insertPing(db(), hook.id);
+    const id = ping?.id ?? 0;
+    await db().execute(
+      sql`update webhook_deliveries set created_at = created_at - interval '5 minutes' where id = ${id}`,
+    );
+    // Its message may still be in a long queue backlog: one copy per 10 minutes, not one a minute.
+    expect(await requeueUnattempted(db(), 120, 600)).toContain(id);
+    expect(await requeueUnattempted(db(), 120, 600)).not.toContain(id);
+    await db().execute(
+      sql`update webhook_deliveries set requeued_at = requeued_at - interval '11 minutes' where id = ${id}`,
+    );
+    expect(await requeueUnattempted(db(), 120, 600)).toContain(id);
   });
 
   it("the scheduled handler purges Idempotency-Key records older than 24 hours", async () => {

@@ -315,6 +315,8 @@ export const webhookDeliveries = pgTable(
     lastError: varchar("last_error", { length: 500 }),
     ...timestamps,
     deliveredAt: timestamp("delivered_at", { withTimezone: true, mode: "date", precision: 6 }),
+    // When the sweep last handed it to the queue again (see requeueUnattempted).
+    requeuedAt: timestamp("requeued_at", { withTimezone: true, mode: "date", precision: 6 }),
   },
   (t) => [
     index("webhook_deliveries_webhook_created_idx").on(t.webhookId, t.createdAt.desc(), t.id.desc()),

@@ -58,12 +58,3 @@ export async function claimChanges(db: Db, which: SQL, limit = 1000): Promise<Cl
            (select json_agg(id order by id) from deliveries) as deliveries`);
   return { notices: rows[0]?.notices ?? [], deliveryIds: (rows[0]?.deliveries ?? []).map(Number) };
 }
-
-/** Deliveries written but never attempted for a while: their queue message was never sent. */
-export async function unattemptedDeliveries(db: Db, olderThanSeconds: number): Promise<number[]> {
-  const { rows } = await db.execute<{ id: string }>(sql`
-    select id from webhook_deliveries
-    where status = 'pending' and attempts = 0 and created_at < now() - make_interval(secs => ${olderThanSeconds})
-    order by id limit 1000`);
-  return rows.map((r) => Number(r.id));
-}

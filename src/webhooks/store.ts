@@ -4,7 +4,11 @@ import type { DeliveryStatus, Severity, WebhookEvent } from "../db/schema";
 import { isoUtc } from "../db/sql";
 import type { PageRequest } from "../http/pagination";
 
-/** The webhooks and webhook_deliveries tables' only door: the routes, the consumer, the sweep. */
+/**
+ * The webhooks and webhook_deliveries tables' door: the routes, the consumer, the sweep. One
+ * exception, on purpose: the publisher's claim statement (push/store.ts) writes the deliveries of
+ * the changes it claims, so that claiming and writing them are one statement.
+ */
 export type WebhookView = {
   id: number;
   url: string;
@@ -154,4 +158,25 @@ export async function markFailed(db: Db, id: number, reason: string | null): Pro
   await db.execute(sql`
     update webhook_deliveries set status = 'failed', last_error = coalesce(${reason}, last_error)
     where id = ${id} and status = 'pending'`);
+}
+
+/**
+ * Deliveries written `graceSeconds` ago and never attempted: their queue message was most likely
+ * never sent (the Worker died before handing them on). Marked and returned, to enqueue again; one
+ * still unattempted is returned again only `againAfterSeconds` after that, so a queue with a long
+ * backlog is not sent a fresh copy of the same message every minute.
+ */
+export async function requeueUnattempted(db: Db, graceSeconds: number, againAfterSeconds: number): Promise<number[]> {
+  const { rows } = await db.execute<{ id: string }>(sql`
+    update webhook_deliveries set requeued_at = now()
+    where id in (
+      select id from webhook_deliveries
+      where status = 'pending' and attempts = 0
+        and created_at < now() - make_interval(secs => ${graceSeconds})
+        and (requeued_at is null or requeued_at < now() - make_interval(secs => ${againAfterSeconds}))
+      order by id
+      limit 1000
+      for update skip locked)
+    returning id`);
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
