@@ -9,6 +9,11 @@ import type { AlertStatus } from "../db/schema";
  */
 export const TERMINAL_STATUS: AlertStatus = "Resolved";
 
+/** Why a change to `requested` was refused (409, per alert in a bulk change). */
+export function terminalDetail(requested: AlertStatus | undefined): string {
+  return `This alert is ${TERMINAL_STATUS}, which is final: it cannot move to ${requested}.`;
+}
+
 /** SQL: true when moving an alert from `current` to `requested` (null: no status asked) breaks the rule. */
 export function breaksLifecycle(current: SQL, requested: SQL): SQL {
   return sql`(${current} = ${TERMINAL_STATUS} and ${requested} is not null and ${requested} <> ${TERMINAL_STATUS})`;

@@ -11,11 +11,12 @@ import { jsonBody } from "../http/json-body";
 import { headerRefs, jsonResponse, linkTo, patchRequestBody, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
+import { fieldError } from "../http/validation";
 import { publish } from "../push/publisher";
-import { UNKNOWN_ASSIGNEE } from "./assignee";
+import { unknownAssignee } from "./assignee";
 import { changeAlerts } from "./changes";
 import { actorOf } from "./history";
-import { TERMINAL_STATUS } from "./lifecycle";
+import { terminalDetail } from "./lifecycle";
 import { AlertCursorPageSchema, AlertFiltersSchema, AlertPageSchema, AlertSchema, AlertUpdateSchema } from "./schemas";
 import { type AlertQuery, findAlert, listAlerts, listAlertsByCursor } from "./store";
 
@@ -137,9 +138,7 @@ function resolveAssignee(c: Context<AppEnv>, query: AlertQuery): AlertQuery {
   if (query.assignee !== "me") return query;
   const principal = c.get("principal");
   if (principal.type !== "user") {
-    throw new ApiError("VALIDATION_FAILED", "The query parameters failed validation: assignee.", {
-      errors: { assignee: ["`me` names a user; an API key has no alerts of its own."] },
-    });
+    throw fieldError("query", "assignee", "`me` names a user; an API key has no alerts of its own.");
   }
   return { ...query, assignee: principal.name };
 }
@@ -180,11 +179,7 @@ export function registerAlerts(app: OpenAPIHono<AppEnv>): void {
       actorOf(c.get("principal")),
       expected === "never" ? -1 : expected,
     );
-    if (outcome.outcome === "unknown_assignee") {
-      throw new ApiError("VALIDATION_FAILED", "The request body failed validation: assignee.", {
-        errors: { assignee: [UNKNOWN_ASSIGNEE] },
-      });
-    }
+    if (outcome.outcome === "unknown_assignee") throw unknownAssignee();
     publish(c, outcome.historyIds);
     const [result] = outcome.results;
     if (!result || result.outcome === "missing") throw new ApiError("NOT_FOUND", "No alert with this id.");
@@ -193,10 +188,7 @@ export function registerAlerts(app: OpenAPIHono<AppEnv>): void {
       throw new ApiError("PRECONDITION_FAILED", "The alert changed since it was read (If-Match); read it again.");
     }
     if (result.outcome === "terminal") {
-      throw new ApiError(
-        "CONFLICT",
-        `This alert is ${TERMINAL_STATUS}, which is final: it cannot move to ${change.status}.`,
-      );
+      throw new ApiError("CONFLICT", terminalDetail(change.status));
     }
     return c.json(result.alert, 200);
   });

@@ -11,10 +11,10 @@ import { jsonRequestBody, jsonResponse, routeResponses } from "../http/openapi";
 import { pageQuery, pageRequest, pageSchema, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
 import { publish } from "../push/publisher";
-import { UNKNOWN_ASSIGNEE } from "./assignee";
+import { unknownAssignee } from "./assignee";
 import { changeAlerts } from "./changes";
 import { actorOf } from "./history";
-import { TERMINAL_STATUS } from "./lifecycle";
+import { terminalDetail } from "./lifecycle";
 import {
   BulkRequestSchema,
   BulkResultSchema,
@@ -157,17 +157,12 @@ export function registerTriage(app: OpenAPIHono<AppEnv>): void {
     const outcome = await retryOnConflict(() =>
       changeAlerts(database(c.env), ids, change, actorOf(c.get("principal"))),
     );
-    if (outcome.outcome === "unknown_assignee") {
-      throw new ApiError("VALIDATION_FAILED", "The request body failed validation: assignee.", {
-        errors: { assignee: [UNKNOWN_ASSIGNEE] },
-      });
-    }
+    if (outcome.outcome === "unknown_assignee") throw unknownAssignee();
     publish(c, outcome.historyIds);
     const results = outcome.results.map((r) => {
       if (r.outcome === "missing") return { id: r.id, status: 404 as const, detail: "No alert with this id." };
       if (r.outcome === "terminal") {
-        const detail = `This alert is ${TERMINAL_STATUS}, which is final: it cannot move to ${change.status}.`;
-        return { id: r.id, status: 409 as const, alert: r.alert, detail };
+        return { id: r.id, status: 409 as const, alert: r.alert, detail: terminalDetail(change.status) };
       }
       return { id: r.id, status: 200 as const, alert: r.alert };
     });

@@ -6,6 +6,7 @@ import { endSession } from "../guard/revocations";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
 import { jsonRequestBody, jsonResponse, type ResponseOptions, routeResponses } from "../http/openapi";
+import { fieldError } from "../http/validation";
 import { beginLoginAttempt, throttleByIp } from "../limiter/login";
 import { findUserByUsername } from "../users/store";
 import { authenticate, authorize } from "./middleware";
@@ -133,9 +134,7 @@ async function presentedRefresh(
   if (usesCookieSession(c)) token ??= readSessionCookie(c);
   if (!token) {
     if (usesCookieSession(c)) throw invalidRefresh("No session cookie was sent.");
-    throw new ApiError("VALIDATION_FAILED", "The request body failed validation: refresh.", {
-      errors: { refresh: ["This field is required."] },
-    });
+    throw fieldError("json", "refresh", "This field is required.");
   }
   try {
     return { token, claims: await verifyRefreshToken(getConfig(c.env), token) };

@@ -5,6 +5,7 @@ import type { Db } from "../db/client";
 import { retryOnConflict } from "../db/retry";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
+import { fieldError } from "../http/validation";
 import {
   findIdempotentResponse,
   type IdempotencyClaim,
@@ -34,9 +35,7 @@ export async function idempotencyClaim(c: Context<AppEnv>, body: () => unknown):
   const key = c.req.header(IDEMPOTENCY_HEADER);
   if (key === undefined) return null;
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw new ApiError("VALIDATION_FAILED", "The Idempotency-Key header must be 1 to 255 visible ASCII characters.", {
-      errors: { [IDEMPOTENCY_HEADER]: ["Must be 1 to 255 visible ASCII characters."] },
-    });
+    throw fieldError("header", IDEMPOTENCY_HEADER, "Must be 1 to 255 visible ASCII characters.");
   }
   // What was asked: the route and the parsed body (so a retry that re-serialises the same JSON
   // differently is still the same request).

@@ -1,7 +1,7 @@
 import type { Severity } from "../db/schema";
 
 /** Severities that raise an alert at ingest. */
-export const ALERTING_SEVERITIES: readonly Severity[] = ["High", "Critical"];
+export const ALERTING_SEVERITIES = ["High", "Critical"] as const satisfies readonly Severity[];
 
 /** A Critical event must say what happened: at least this many characters after trimming. */
 export const MIN_CRITICAL_DESCRIPTION = 20;

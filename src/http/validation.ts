@@ -30,6 +30,22 @@ type ValidationResult = { target: string } & ({ success: true } | { success: fal
 
 const WHERE: Record<string, string> = { query: "query parameters", header: "request headers" };
 
+type Target = "json" | "query" | "header";
+
+/**
+ * A 400 for one field, worded as the validator words its own (`The request body failed
+ * validation: url.`), for the rules a schema cannot check (a URL's target, an unknown assignee).
+ */
+export function fieldError(target: Target, field: string, message: string): ApiError {
+  return new ApiError(
+    "VALIDATION_FAILED",
+    `The ${WHERE[target] ?? "request body"} failed validation: ${fieldList([field])}.`,
+    {
+      errors: { [field]: [message] },
+    },
+  );
+}
+
 /**
  * The hook every route validator uses: failures become problem+json. A malformed path id is a
  * resource that cannot exist, so it is 404 rather than 400.

@@ -8,6 +8,7 @@ import { jsonBody } from "../http/json-body";
 import { jsonRequestBody, jsonResponse, linkTo, routeResponses } from "../http/openapi";
 import { pageRequest, paginate } from "../http/pagination";
 import { Int32IdParamSchema } from "../http/params";
+import { fieldError } from "../http/validation";
 import { enqueueDeliveries } from "./queue";
 import {
   CreatedWebhookSchema,
@@ -144,9 +145,7 @@ export function registerWebhooks(app: OpenAPIHono<AppEnv>): void {
     const input = c.req.valid("json");
     const problem = webhookUrlProblem(input.url, config.WEBHOOK_ALLOW_INSECURE);
     if (problem) {
-      throw new ApiError("VALIDATION_FAILED", "The request body failed validation: url.", {
-        errors: { url: [problem] },
-      });
+      throw fieldError("json", "url", problem);
     }
     const principal = c.get("principal");
     const secret = newWebhookSecret();

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { DELIVERY_EVENT_TYPES, DELIVERY_STATUSES, WEBHOOK_EVENTS } from "../db/schema";
+import { ALERTING_SEVERITIES } from "../events/rules";
 import { distinct } from "../http/distinct";
 import { pageQuery, pageSchema } from "../http/pagination";
 import { countNumber, idNumber } from "../http/params";
@@ -38,7 +39,7 @@ export const WebhookCreateSchema = z
       "Events must not repeat.",
     ).openapi({ example: ["alert.created", "alert.updated"] }),
     min_severity: z
-      .enum(["High", "Critical"], { error: "Must be High or Critical." })
+      .enum(ALERTING_SEVERITIES, { error: `Must be ${ALERTING_SEVERITIES.join(" or ")}.` })
       .optional()
       .openapi({ description: "Only alerts at least this severe (default: all)", example: "Critical" }),
     description: optionalText(500).openapi({ example: "SOAR playbook trigger" }),
@@ -50,7 +51,7 @@ export const WebhookSchema = z
     id: idNumber,
     url: z.string().max(2048).openapi({ format: "uri" }),
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length),
-    min_severity: z.enum(["High", "Critical"]).nullable(),
+    min_severity: z.enum(ALERTING_SEVERITIES).nullable(),
     description: text(500),
     created_by: text(150).nullable(),
     created_at: utcTimestamp,
