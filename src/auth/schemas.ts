@@ -1,15 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { ROLES } from "../db/schema";
-import { idNumber } from "../http/params";
+import { countNumber, idNumber } from "../http/params";
 import { exactText } from "../http/text";
 import { MAX_USERNAME } from "../users/rules";
 import { SESSION_HEADER } from "./session-cookie";
 
-/** A signed token as the server issues it (compact JWS). */
-const jwt = z
-  .string()
-  .max(4096)
-  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+/** A signed token as the server issues it: a compact JWS (access and refresh tokens, stream tickets). */
+export const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const jwt = z.string().max(4096).regex(COMPACT_JWS);
 
 export const TokenRequestSchema = z
   .strictObject({
@@ -27,12 +25,7 @@ export const TokenPairSchema = z
         "where it is set as an HttpOnly cookie instead.",
     }),
     token_type: z.literal("Bearer"),
-    expires_in: z
-      .number()
-      .int()
-      .min(1)
-      .max(2_147_483_647)
-      .openapi({ format: "int32", description: "Access token lifetime in seconds", example: 900 }),
+    expires_in: countNumber.min(1).openapi({ description: "Access token lifetime in seconds", example: 900 }),
   })
   .openapi("TokenPair");
 
@@ -65,13 +58,10 @@ export const RefreshResponseSchema = z
       description:
         "The next refresh token; the one presented no longer works. Absent with `X-Vigil-Session: cookie` (the cookie is rotated).",
     }),
-    expires_in: z
-      .number()
-      .int()
+    expires_in: countNumber
       .min(1)
-      .max(2_147_483_647)
       .optional()
-      .openapi({ format: "int32", description: "Access token lifetime in seconds (cookie sessions)", example: 900 }),
+      .openapi({ description: "Access token lifetime in seconds (cookie sessions)", example: 900 }),
   })
   .openapi("RefreshResponse");
 

@@ -7,6 +7,8 @@ const MAX_INT32 = 2_147_483_647;
 
 /** A database id in a response. */
 export const idNumber = z.number().int().min(1).max(MAX_ID).openapi({ format: "int64", example: 101 });
+/** The id of a row in an `integer` table (api_keys, webhooks), as its path parameter takes it. */
+export const int32IdNumber = z.number().int().min(1).max(MAX_INT32).openapi({ format: "int32", example: 3 });
 
 /**
  * A positive integer id in the path, at most `max`; anything else (ids past MAX_ID would

@@ -9,6 +9,7 @@ export const KEY_PREFIX = "vgl_";
 const RANDOM_CHARS = 43;
 const CHECKSUM_CHARS = 6;
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+export const KEY_LENGTH = KEY_PREFIX.length + RANDOM_CHARS + CHECKSUM_CHARS;
 export const KEY_PATTERN = new RegExp(`^${KEY_PREFIX}[0-9A-Za-z]{${RANDOM_CHARS + CHECKSUM_CHARS}}$`);
 /** How many leading characters identify a key in listings (contract section 9). */
 export const PREFIX_LENGTH = 12;

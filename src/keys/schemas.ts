@@ -2,11 +2,11 @@ import { z } from "@hono/zod-openapi";
 import { KEY_SCOPES } from "../db/schema";
 import { distinct } from "../http/distinct";
 import { pageQuery, pageSchema } from "../http/pagination";
-import { idNumber } from "../http/params";
+import { int32IdNumber } from "../http/params";
 import { requiredText, text } from "../http/text";
 import { timestamp, utcTimestamp } from "../http/timestamp";
 import { RATE_LIMIT_PATTERN } from "../limiter/rule";
-import { KEY_PATTERN, KEY_PREFIX, PREFIX_LENGTH } from "./format";
+import { KEY_LENGTH, KEY_PATTERN, KEY_PREFIX, PREFIX_LENGTH } from "./format";
 
 const scopes = distinct(
   z
@@ -40,7 +40,7 @@ export type KeyCreate = z.output<typeof KeyCreateSchema>;
 
 export const KeySchema = z
   .object({
-    id: idNumber.openapi({ example: 3 }),
+    id: int32IdNumber,
     name: text(100).openapi({ example: "fw-edge-01" }),
     prefix: z
       .string()
@@ -58,7 +58,7 @@ export const KeySchema = z
   .openapi("Key");
 
 export const CreatedKeySchema = KeySchema.extend({
-  key: z.string().length(53).regex(KEY_PATTERN).openapi({
+  key: z.string().length(KEY_LENGTH).regex(KEY_PATTERN).openapi({
     description: "The key itself (`vgl_...`). Shown in this response only: only its hash is stored.",
     example: "vgl_7Gq2xK9aC3J27XDCG2LmlZGEONYlgCtjfIZ4SOcMz9CPVNPkN",
   }),

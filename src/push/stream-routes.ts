@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import { authenticate, authorize, readCredential, unauthorized } from "../auth/middleware";
 import { whoMay } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
+import { COMPACT_JWS } from "../auth/schemas";
 import {
   InvalidTokenError,
   STREAM_TICKET_SECONDS,
@@ -19,8 +20,6 @@ import { streamHub } from "./stub";
 
 const security = [{ bearerAuth: [] }];
 const UPGRADE = "websocket";
-// What the server issues as a ticket: a compact JWS.
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
  * Who opens the stream: `Authorization: Bearer` (token or key), or for browsers, which cannot set

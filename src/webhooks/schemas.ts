@@ -3,7 +3,7 @@ import { DELIVERY_EVENT_TYPES, DELIVERY_STATUSES, WEBHOOK_EVENTS } from "../db/s
 import { ALERTING_SEVERITIES } from "../events/rules";
 import { distinct } from "../http/distinct";
 import { pageQuery, pageSchema } from "../http/pagination";
-import { countNumber, idNumber } from "../http/params";
+import { countNumber, idNumber, int32IdNumber } from "../http/params";
 import { optionalText, text } from "../http/text";
 import { utcTimestamp } from "../http/timestamp";
 
@@ -48,7 +48,7 @@ export const WebhookCreateSchema = z
 
 export const WebhookSchema = z
   .object({
-    id: idNumber,
+    id: int32IdNumber,
     url: z.string().max(2048).openapi({ format: "uri" }),
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length),
     min_severity: z.enum(ALERTING_SEVERITIES).nullable(),
