@@ -86,6 +86,15 @@ describe("batch ingest (contract section 10)", () => {
     expect(await stored(source)).toEqual({ events: 2, alerts: 1 });
   });
 
+  it("takes a media type with parameters as single ingest does", async () => {
+    const res = await post(
+      JSON.stringify([{ source_name: uniqueSource(), event_type: "t", severity: "Low" }]),
+      "application/json; charset=utf-8",
+    );
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { created: number }).created).toBe(1);
+  });
+
   it("refused whole: not an array, empty, over 1,000 items, another media type, over the size limit", async () => {
     const one = { source_name: "s", event_type: "t", severity: "Low" };
     for (const [body, type, status] of [
@@ -95,6 +104,9 @@ describe("batch ingest (contract section 10)", () => {
       [JSON.stringify(Array(1001).fill(one)), "application/json", 400],
       ["[{", "application/json", 400],
       [JSON.stringify([one]), "text/plain", 415],
+      // Only the documented media types, as on every other body: no undocumented aliases, UTF-8 only.
+      [JSON.stringify(one), "application/jsonlines", 415],
+      [JSON.stringify(one), "application/x-ndjson; charset=latin1", 415],
     ] as const) {
       const res = await post(body, type);
       expect(res.status, `${type} ${body.slice(0, 20)}`).toBe(status);

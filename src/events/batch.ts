@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { type AppEnv, getConfig } from "../env";
 import { ApiError } from "../http/errors";
-import { readUtf8Body } from "../http/json-body";
+import { JSON_MEDIA_TYPE, readBody } from "../http/json-body";
 import { fieldErrors } from "../http/validation";
 import type { ItemFailure } from "./ingest";
 import { type EventCreate, EventCreateSchema } from "./schemas";
@@ -12,8 +12,7 @@ export const MAX_BATCH_ITEMS = 1000;
 /** One item of a batch as sent: a parsed JSON value, or an NDJSON line that is not JSON. */
 export type BatchItem = { json: unknown } | { malformed: string };
 
-const JSON_TYPE = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
-const NDJSON_TYPE = /^application\/(?:x-ndjson|jsonlines|x-jsonlines)\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
+export const NDJSON_MEDIA_TYPE = "application/x-ndjson";
 
 /**
  * Reads a batch body before any handler runs: a JSON array (what stock log shippers send), or
@@ -23,18 +22,12 @@ const NDJSON_TYPE = /^application\/(?:x-ndjson|jsonlines|x-jsonlines)\s*(?:;\s*c
  */
 export function batchBody(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const contentType = c.req.header("Content-Type") ?? "";
-    const ndjson = NDJSON_TYPE.test(contentType);
-    if (!ndjson && !JSON_TYPE.test(contentType)) {
-      throw new ApiError(
-        "UNSUPPORTED_MEDIA_TYPE",
-        "A batch must be a JSON array (application/json) or NDJSON (application/x-ndjson).",
-      );
-    }
-    const maxBytes = getConfig(c.env).MAX_BATCH_BODY_BYTES;
-    if (Number(c.req.header("Content-Length") ?? "0") > maxBytes) throw tooLarge(maxBytes);
-    const text = await readUtf8Body(c.req.raw.body, maxBytes);
-    const items = ndjson ? ndjsonItems(text) : arrayItems(text);
+    const { mediaType, text } = await readBody(c, {
+      accepted: [JSON_MEDIA_TYPE, NDJSON_MEDIA_TYPE],
+      maxBytes: getConfig(c.env).MAX_BATCH_BODY_BYTES,
+      refusal: `A batch must be a JSON array (${JSON_MEDIA_TYPE}) or NDJSON (${NDJSON_MEDIA_TYPE}), in UTF-8.`,
+    });
+    const items = mediaType === NDJSON_MEDIA_TYPE ? ndjsonItems(text) : arrayItems(text);
     if (items.length === 0) throw new ApiError("BAD_REQUEST", "A batch needs at least one event.");
     if (items.length > MAX_BATCH_ITEMS) {
       throw new ApiError("BAD_REQUEST", `A batch holds at most ${MAX_BATCH_ITEMS} events (got ${items.length}).`);
@@ -42,10 +35,6 @@ export function batchBody(): MiddlewareHandler<AppEnv> {
     c.set("batch", items);
     await next();
   };
-}
-
-function tooLarge(maxBytes: number): ApiError {
-  return new ApiError("PAYLOAD_TOO_LARGE", `The batch exceeds the limit of ${maxBytes} bytes.`);
 }
 
 function arrayItems(text: string): BatchItem[] {

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { type AppEnv, getConfig } from "../env";
 import { ApiError } from "./errors";
 
@@ -23,35 +23,42 @@ export function bodyMediaTypes(method: string): string[] {
 export function jsonBody(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const accepted = bodyMediaTypes(c.req.method);
-    if (!isAccepted(c.req.header("Content-Type") ?? "", accepted)) {
-      throw new ApiError(
-        "UNSUPPORTED_MEDIA_TYPE",
-        `Request bodies must be UTF-8 JSON (Content-Type: ${accepted.join(" or ")}).`,
-      );
-    }
-    const maxBytes = getConfig(c.env).MAX_BODY_BYTES;
-    const declared = Number(c.req.header("Content-Length") ?? "0");
-    if (declared > maxBytes) throw tooLarge(maxBytes);
-    const text = await readUtf8Body(c.req.raw.body, maxBytes);
+    const { text } = await readBody(c, {
+      accepted,
+      maxBytes: getConfig(c.env).MAX_BODY_BYTES,
+      refusal: `Request bodies must be UTF-8 JSON (Content-Type: ${accepted.join(" or ")}).`,
+    });
     // Hono's body cache holds promises, whatever its type declaration says.
     Object.assign(c.req.bodyCache, { text: Promise.resolve(text) });
     await next();
   };
 }
 
-/** The media type's essence must be one of `accepted`; a charset, if given, must be UTF-8. */
-function isAccepted(contentType: string, accepted: string[]): boolean {
+/**
+ * The gate every body passes (jsonBody, the batch route): 415 with `refusal` unless the media
+ * type's essence is one of `accepted` (a charset, if given, must be UTF-8), 413 past `maxBytes`
+ * (declared or counted on the wire), 400 for bytes that are not UTF-8 or a byte order mark.
+ * Returns the media type's essence and the text.
+ */
+export async function readBody(
+  c: Context<AppEnv>,
+  rules: { accepted: string[]; maxBytes: number; refusal: string },
+): Promise<{ mediaType: string; text: string }> {
+  const mediaType = acceptedEssence(c.req.header("Content-Type") ?? "", rules.accepted);
+  if (!mediaType) throw new ApiError("UNSUPPORTED_MEDIA_TYPE", rules.refusal);
+  if (Number(c.req.header("Content-Length") ?? "0") > rules.maxBytes) throw tooLarge(rules.maxBytes);
+  return { mediaType, text: decodeUtf8(await readCapped(c.req.raw.body, rules.maxBytes)) };
+}
+
+/** The media type's essence when it is one of `accepted` and any charset is UTF-8; else null. */
+function acceptedEssence(contentType: string, accepted: string[]): string | null {
   const [essence = "", ...parameters] = contentType.split(";").map((part) => part.trim().toLowerCase());
-  if (!accepted.includes(essence)) return false;
-  return parameters.every((parameter) => {
+  if (!accepted.includes(essence)) return null;
+  const utf8 = parameters.every((parameter) => {
     const [name, value = ""] = parameter.split("=").map((part) => part.trim());
     return name !== "charset" || value.replaceAll('"', "") === "utf-8";
   });
-}
-
-/** A body as UTF-8 text, at most `maxBytes` on the wire (413), refused when not UTF-8 or with a BOM (400). */
-export async function readUtf8Body(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<string> {
-  return decodeUtf8(await readCapped(body, maxBytes));
+  return utf8 ? essence : null;
 }
 
 function decodeUtf8(bytes: Uint8Array): string {
