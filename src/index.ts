@@ -1,7 +1,7 @@
 import { createApp } from "./app";
 import type { Bindings } from "./env";
 import { runScheduled } from "./scheduled";
-import { consumeDeadLetters, consumeDeliveries } from "./webhooks/consumer";
+import { consumeWebhookBatch } from "./webhooks/consumer";
 import type { DeadLetter, DeliveryMessage } from "./webhooks/queue";
 
 export { PrincipalGuard } from "./guard/durable-object";
@@ -10,16 +10,12 @@ export { StreamHub } from "./push/stream-hub";
 // Built once per isolate: route compilation and the OpenAPI registry are not per-request work.
 const app = createApp();
 
-/** The dead-letter queue's name ends so (wrangler.toml); every other batch is deliveries. */
-const DEAD_LETTERS = /-dlq$/;
-
 export default {
   fetch: app.fetch,
   async queue(batch, env, _ctx) {
-    if (DEAD_LETTERS.test(batch.queue)) await consumeDeadLetters(batch as MessageBatch<DeadLetter>, env);
-    else await consumeDeliveries(batch as MessageBatch<DeliveryMessage>, env);
+    await consumeWebhookBatch(batch, env);
   },
   async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(runScheduled(env).then(() => undefined));
+    ctx.waitUntil(runScheduled(env));
   },
 } satisfies ExportedHandler<Bindings, DeliveryMessage | DeadLetter>;

@@ -75,7 +75,8 @@ export async function listAlertsByCursor(
   return rows;
 }
 
-function alertConditions(f: AlertQuery): SQL {
+/** The list's filters as a condition on `alerts a` (stats takes its date range from here too). */
+export function alertConditions(f: AlertQuery): SQL {
   const conditions: SQL[] = [sql`true`];
   const severity = f.event__severity ?? f.severity;
   if (f.status) conditions.push(sql`a.status = ${f.status}`);

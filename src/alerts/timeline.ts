@@ -1,28 +1,20 @@
-import { type SQL, sql } from "drizzle-orm";
+import type { z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
 import type { Principal } from "../auth/principal";
 import type { Db } from "../db/client";
-import { isoUtc } from "../db/sql";
+import { type ChildPage, isoUtc, pageOfChildren } from "../db/sql";
 import type { EventView } from "../events/schemas";
 import { eventJson } from "../events/store";
 import type { PageRequest } from "../http/pagination";
 import { actorOf, actorValues, recordHistory } from "./history";
+import type { HistoryEntrySchema, NoteSchema } from "./schemas";
 
 /**
  * What happened to an alert: its events, notes and history. Each read is one statement that also
  * says whether the alert exists (an unknown alert is 404, not an empty list).
  */
-export type NoteView = { id: number; alert_id: number; author: string; body: string; created_at: string };
-export type HistoryView = {
-  id: number;
-  at: string;
-  actor: { type: string; name: string };
-  action: string;
-  from: string | null;
-  to: string | null;
-};
-
-type Page<T> = { exists: boolean; count: number; results: T[] };
-type PageRow<T> = { exists: boolean; total: string; item: T | null };
+type NoteView = z.output<typeof NoteSchema>;
+type HistoryView = z.output<typeof HistoryEntrySchema>;
 
 const noteJson = sql`json_build_object(
   'id', n.id, 'alert_id', n.alert_id, 'author', (select username from users where id = n.author_id),
@@ -41,30 +33,13 @@ export async function addNote(db: Db, alertId: number, author: Principal, body: 
   return rows[0]?.note ?? null;
 }
 
-/**
- * One page of something that belongs to an alert, with its total and whether the alert exists, in
- * one statement. `items` selects `item` (the JSON) plus the columns `order` sorts by.
- */
-async function pageOfAlert<T>(
-  db: Db,
-  alertId: number,
-  part: { count: SQL; items: SQL; order: SQL },
-  page: PageRequest,
-): Promise<Page<T>> {
-  const { rows } = await db.execute<PageRow<T>>(sql`
-    select exists (select 1 from alerts where id = ${alertId}) as exists, (${part.count}) as total, p.item
-    from (select 1) one left join (${part.items} order by ${part.order} limit ${page.limit} offset ${page.offset}) p on true
-    order by ${part.order}`);
-  const first = rows[0];
-  return {
-    exists: first?.exists ?? false,
-    count: Number(first?.total ?? 0),
-    results: rows.flatMap((r) => (r.item ? [r.item] : [])),
-  };
+/** One page of what belongs to an alert (see pageOfChildren). */
+function pageOfAlert<T>(db: Db, alertId: number, part: Parameters<typeof pageOfChildren>[2], page: PageRequest) {
+  return pageOfChildren<T>(db, sql`select 1 from alerts where id = ${alertId}`, part, page);
 }
 
 /** The alert's notes, oldest first. */
-export function listNotes(db: Db, alertId: number, page: PageRequest): Promise<Page<NoteView>> {
+export function listNotes(db: Db, alertId: number, page: PageRequest): Promise<ChildPage<NoteView>> {
   return pageOfAlert(
     db,
     alertId,
@@ -78,7 +53,7 @@ export function listNotes(db: Db, alertId: number, page: PageRequest): Promise<P
 }
 
 /** The alert's history, oldest first. */
-export function listHistory(db: Db, alertId: number, page: PageRequest): Promise<Page<HistoryView>> {
+export function listHistory(db: Db, alertId: number, page: PageRequest): Promise<ChildPage<HistoryView>> {
   return pageOfAlert(
     db,
     alertId,
@@ -95,7 +70,7 @@ export function listHistory(db: Db, alertId: number, page: PageRequest): Promise
 }
 
 /** The events grouped into the alert (the one that opened it included), newest first. */
-export function listAlertEvents(db: Db, alertId: number, page: PageRequest): Promise<Page<EventView>> {
+export function listAlertEvents(db: Db, alertId: number, page: PageRequest): Promise<ChildPage<EventView>> {
   return pageOfAlert(
     db,
     alertId,

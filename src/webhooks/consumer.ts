@@ -11,6 +11,18 @@ const TIMEOUT_MS = 15_000;
 
 type Attempt = { ok: boolean; code: number | null; error: string | null };
 
+/** The dead-letter queue's name ends so (wrangler.toml); every other batch is deliveries. */
+const DEAD_LETTERS = /-dlq$/;
+
+/** The Worker's `queue` handler: both webhook queues end here. */
+export async function consumeWebhookBatch(
+  batch: MessageBatch<DeliveryMessage | DeadLetter>,
+  env: Bindings,
+): Promise<void> {
+  if (DEAD_LETTERS.test(batch.queue)) await consumeDeadLetters(batch as MessageBatch<DeadLetter>, env);
+  else await consumeDeliveries(batch as MessageBatch<DeliveryMessage>, env);
+}
+
 /**
  * The webhook queue's consumer: one attempt per message. A 2xx within 15 s delivers it; anything
  * else is recorded and retried after the next delay of WEBHOOK_RETRY_SECONDS (growing delays);
@@ -18,7 +30,7 @@ type Attempt = { ok: boolean; code: number | null; error: string | null };
  * A message whose handling throws (database down) is retried by the queue and, past the queue's
  * own max_retries, dead-lettered too.
  */
-export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Bindings): Promise<void> {
+async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Bindings): Promise<void> {
   const config = getConfig(env);
   await Promise.all(
     batch.messages.map(async (message) => {
@@ -75,7 +87,7 @@ async function attemptDelivery(delivery: PendingDelivery, config: Config): Promi
 }
 
 /** The dead-letter queue's consumer: the delivery is out of retries. */
-export async function consumeDeadLetters(batch: MessageBatch<DeadLetter>, env: Bindings): Promise<void> {
+async function consumeDeadLetters(batch: MessageBatch<DeadLetter>, env: Bindings): Promise<void> {
   const db = database(env);
   for (const message of batch.messages) {
     await markFailed(db, message.body.deliveryId, message.body.reason ?? "the delivery kept failing to run");

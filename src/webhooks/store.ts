@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { DeliveryStatus, Severity, WebhookEvent } from "../db/schema";
-import { isoUtc } from "../db/sql";
+import { type ChildPage, isoUtc, pageOfChildren } from "../db/sql";
 import type { PageRequest } from "../http/pagination";
 
 /**
@@ -99,25 +99,17 @@ export async function insertPing(db: Db, webhookId: number): Promise<DeliveryVie
   return rows[0]?.delivery ?? null;
 }
 
-export async function listDeliveries(
-  db: Db,
-  webhookId: number,
-  page: PageRequest,
-): Promise<{ exists: boolean; count: number; results: DeliveryView[] }> {
-  const { rows } = await db.execute<{ exists: boolean; total: string; item: DeliveryView | null }>(sql`
-    select exists (select 1 from webhooks where id = ${webhookId}) as exists,
-           (select count(*) from webhook_deliveries where webhook_id = ${webhookId}) as total, p.item
-    from (select 1) one left join (
-      select ${deliveryJson} as item, d.created_at, d.id from webhook_deliveries d where d.webhook_id = ${webhookId}
-      order by d.created_at desc nulls last, d.id desc nulls last limit ${page.limit} offset ${page.offset}
-    ) p on true
-    order by p.created_at desc nulls last, p.id desc nulls last`);
-  const first = rows[0];
-  return {
-    exists: first?.exists ?? false,
-    count: Number(first?.total ?? 0),
-    results: rows.flatMap((r) => (r.item ? [r.item] : [])),
-  };
+export function listDeliveries(db: Db, webhookId: number, page: PageRequest): Promise<ChildPage<DeliveryView>> {
+  return pageOfChildren<DeliveryView>(
+    db,
+    sql`select 1 from webhooks where id = ${webhookId}`,
+    {
+      count: sql`select count(*) from webhook_deliveries where webhook_id = ${webhookId}`,
+      items: sql`select ${deliveryJson} as item, d.created_at, d.id from webhook_deliveries d where d.webhook_id = ${webhookId}`,
+      order: sql`created_at desc nulls last, id desc nulls last`,
+    },
+    page,
+  );
 }
 
 /** What the consumer needs to attempt a delivery; null when it is gone (webhook deleted). */
