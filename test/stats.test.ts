@@ -1,6 +1,7 @@
+import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openAlert } from "./factories";
-import { api, createUser, roundTrips, type TestUser } from "./helpers";
+import { api, createUser, db, roundTrips, type TestUser } from "./helpers";
 
 let admin: TestUser;
 beforeAll(async () => {
@@ -8,6 +9,28 @@ beforeAll(async () => {
 });
 
 describe("alert stats (contract section 12)", () => {
+  it("mean times are exact (from raising to acknowledging, and to resolving), within both bounds of the range", async () => {
+    const [a, b] = await Promise.all([openAlert(admin), openAlert(admin)]);
+    // Moved to a day no other test raises alerts on, with known times.
+    await db().execute(sql`
+      update alerts set status = 'Resolved', created_at = '2001-06-15T00:00:00Z',
+        acknowledged_at = '2001-06-15T00:01:00Z', resolved_at = '2001-06-15T00:05:00Z' where id = ${a}`);
+    await db().execute(sql`
+      update alerts set status = 'Acknowledged', created_at = '2001-06-15T00:00:00Z',
+        acknowledged_at = '2001-06-15T00:02:00Z' where id = ${b}`);
+    const stats = async (range: string) =>
+      (await (await api(`/api/alerts/stats/?${range}`, { token: admin.token })).json()) as Record<string, unknown>;
+    expect(await stats("created_after=2001-06-14T00:00:00Z&created_before=2001-06-16T00:00:00Z")).toMatchObject({
+      total: 2,
+      mean_seconds_to_acknowledge: 90,
+      mean_seconds_to_resolve: 300,
+    });
+    expect(await stats("created_after=2001-06-14T00:00:00Z&created_before=2001-06-14T23:59:59Z")).toMatchObject({
+      total: 0,
+      mean_seconds_to_acknowledge: null,
+    });
+  });
+
   it("totals by status and severity, unassigned Open alerts and mean times, in one round trip", async () => {
     // A window of its own: only this test's alerts were raised in it.
     await new Promise((resolve) => setTimeout(resolve, 5));

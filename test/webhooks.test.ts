@@ -186,6 +186,40 @@ describe("webhooks (contract section 13)", () => {
     });
   });
 
+  it("a webhook gets only the event types it subscribed to; updates carry the alert as it now is", async () => {
+    const [createdPath, updatedPath] = [uniquePath(), uniquePath()];
+    const onCreate = await subscribe({ url: `https://${HOOKS}${createdPath}`, events: ["alert.created"] });
+    await subscribe({ url: `https://${HOOKS}${updatedPath}`, events: ["alert.updated"] });
+    const { alert } = (await (
+      await api("/api/events/", { token: admin.token, json: { source_name: "s", event_type: "t", severity: "High" } })
+    ).json()) as { alert: { id: number } };
+    const patched = await api(`/api/alerts/${alert.id}/`, {
+      method: "PATCH",
+      token: admin.token,
+      json: { status: "Acknowledged" },
+    });
+    expect(patched.status).toBe(200);
+    const bodies = (path: string) =>
+      received
+        .filter((r) => r.path === path)
+        .map(
+          (r) =>
+            JSON.parse(r.body) as { type: string; timestamp: string; data: { alert: { id: number; status: string } } },
+        );
+    await vi.waitFor(() => expect(bodies(updatedPath)).toHaveLength(1), { timeout: 8000 });
+    expect(bodies(updatedPath)[0]).toMatchObject({
+      type: "alert.updated",
+      data: { alert: { id: alert.id, status: "Acknowledged" } },
+    });
+    expect(bodies(updatedPath)[0]?.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    await vi.waitFor(() => expect(bodies(createdPath)).toHaveLength(1), { timeout: 8000 });
+    expect(bodies(createdPath)[0]).toMatchObject({ type: "alert.created", data: { alert: { id: alert.id } } });
+    const { rows } = await db().execute<{ event_type: string }>(
+      sql`select event_type::text from webhook_deliveries where webhook_id = ${onCreate.id} and alert_id = ${alert.id}`,
+    );
+    expect(rows.map((r) => r.event_type)).toEqual(["alert.created"]);
+  });
+
   it("min_severity filters what a webhook gets", async () => {
     const path = uniquePath();
     const hook = await subscribe({ url: `https://${HOOKS}${path}`, min_severity: "Critical" });
@@ -217,12 +251,14 @@ describe("webhooks (contract section 13)", () => {
     const deadLetters: DeadLetter[] = [];
     const recording = {
       ...env,
+      // Growing delays, so each attempt is seen to take the next one, in order.
+      WEBHOOK_RETRY_SECONDS: "1,2,3",
       WEBHOOK_DLQ: { send: async (m: DeadLetter) => void deadLetters.push(m) },
     } as unknown as Cloudflare.Env;
     for (let attempt = 1; attempt <= 3; attempt++) {
       const result = await consume(delivery.id, recording);
       expect(result.retryMessages, `attempt ${attempt}`).toHaveLength(1);
-      expect(result.delays).toEqual([1]);
+      expect(result.delays).toEqual([attempt]);
       expect(await deliveryRow(delivery.id)).toMatchObject({
         status: "pending",
         attempts: attempt,
