@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Principal } from "./auth/principal";
+import type { TicketUse } from "./auth/tokens";
 import type { BatchItem } from "./events/batch";
 import type { PrincipalGuard } from "./guard/durable-object";
 import type { Credential } from "./guard/protocol";
@@ -145,7 +146,7 @@ export type Variables = {
   /** Set by batchBody(): the batch's items as sent. */
   batch: BatchItem[];
   /** Set when the stream is opened with a ticket: spent by the hub, once. */
-  streamTicket?: { id: string; expiresAt: number };
+  streamTicket?: TicketUse;
 };
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables };

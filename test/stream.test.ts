@@ -103,11 +103,9 @@ describe("the live stream (contract section 13)", () => {
     try {
       ticket = await signStreamTicket(getConfig(env), {
         type: "user",
-        claims: {
-          principal: { type: "user", id: analyst.id, name: analyst.username, role: "analyst" },
-          session: crypto.randomUUID(),
-          generation: 0,
-        },
+        principal: { type: "user", id: analyst.id, name: analyst.username, role: "analyst" },
+        session: crypto.randomUUID(),
+        generation: 0,
       });
     } finally {
       vi.useRealTimers();

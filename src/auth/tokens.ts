@@ -1,5 +1,6 @@
 import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { ROLES, type Role } from "../db/schema";
+import type { Credential } from "../guard/protocol";
 import type { UserPrincipal } from "./principal";
 
 /**
@@ -85,14 +86,36 @@ async function sign(
 }
 
 export async function signAccessToken(config: TokenConfig, claims: AccessClaims): Promise<string> {
-  const { principal, session, generation } = claims;
   const iat = nowSeconds();
-  return sign(
-    config,
-    { token_type: "access", username: principal.name, role: principal.role, sid: session, gen: generation },
-    String(principal.id),
-    { iat, exp: iat + config.ACCESS_TOKEN_TTL_SECONDS, jti: crypto.randomUUID() },
-  );
+  return sign(config, { token_type: "access", ...userClaimFields(claims) }, String(claims.principal.id), {
+    iat,
+    exp: iat + config.ACCESS_TOKEN_TTL_SECONDS,
+    jti: crypto.randomUUID(),
+  });
+}
+
+/** A user's claims as a token carries them (access tokens, and stream tickets made from one). */
+function userClaimFields({ principal, session, generation }: AccessClaims) {
+  return { username: principal.name, role: principal.role, sid: session, gen: generation };
+}
+
+/** The user's claims back from a verified token; 401 (`invalid`) when one is missing or malformed. */
+function userClaimsOf(payload: JWTPayload, expiresAt: number | undefined, invalid: string): AccessClaims {
+  const { username, role, sid, gen } = payload;
+  if (
+    typeof username !== "string" ||
+    !ROLES.includes(role as Role) ||
+    typeof sid !== "string" ||
+    !Number.isSafeInteger(gen)
+  ) {
+    throw new InvalidTokenError(invalid);
+  }
+  return {
+    principal: { type: "user", id: userIdOf(payload.sub), name: username, role: role as Role },
+    session: sid,
+    generation: gen as number,
+    expiresAt,
+  };
 }
 
 /** Claims for a new refresh token in `familyId` (a new login starts a new family). */
@@ -182,21 +205,7 @@ export async function verifyAccessToken(config: TokenConfig, token: string): Pro
 
 async function verifyAccessTokenOnce(config: TokenConfig, token: string): Promise<AccessClaims> {
   const payload = await verify(config, token, "access", config.ACCESS_TOKEN_TTL_SECONDS);
-  const { username, role, sid, gen } = payload;
-  if (
-    typeof username !== "string" ||
-    !ROLES.includes(role as Role) ||
-    typeof sid !== "string" ||
-    !Number.isSafeInteger(gen)
-  ) {
-    throw new InvalidTokenError("Token is invalid.");
-  }
-  return {
-    principal: { type: "user", id: userIdOf(payload.sub), name: username, role: role as Role },
-    session: sid,
-    generation: gen as number,
-    expiresAt: (payload.exp as number) * 1000,
-  };
+  return userClaimsOf(payload, (payload.exp as number) * 1000, "Token is invalid.");
 }
 
 export async function verifyRefreshToken(config: TokenConfig, token: string): Promise<RefreshClaims> {
@@ -222,57 +231,31 @@ export async function verifyServiceToken(config: TokenConfig, token: string): Pr
 /** How long a stream ticket is good for (contract section 13). */
 export const STREAM_TICKET_SECONDS = 60;
 
-/** What a stream ticket stands for: a user's access-token claims, or an API key by its hash. */
-export type TicketCredential = { type: "user"; claims: AccessClaims } | { type: "key"; hash: string };
-
-export function signStreamTicket(config: TokenConfig, credential: TicketCredential): Promise<string> {
+/**
+ * A ticket stands for the credential it was asked with: a user's access-token claims (their
+ * expiry included, so a socket closes when that token would have), or an API key by its hash.
+ */
+export function signStreamTicket(config: TokenConfig, credential: Credential): Promise<string> {
   const iat = nowSeconds();
   const times = { iat, exp: iat + STREAM_TICKET_SECONDS, jti: crypto.randomUUID() };
   if (credential.type === "key") return sign(config, { token_type: "stream", kh: credential.hash }, "key", times);
-  const { principal, session, generation, expiresAt } = credential.claims;
-  return sign(
-    config,
-    {
-      token_type: "stream",
-      username: principal.name,
-      role: principal.role,
-      sid: session,
-      gen: generation,
-      cexp: expiresAt,
-    },
-    String(principal.id),
-    times,
-  );
+  const fields = { token_type: "stream" as const, ...userClaimFields(credential), cexp: credential.expiresAt };
+  return sign(config, fields, String(credential.principal.id), times);
 }
 
-export type StreamTicket = { credential: TicketCredential; id: string; expiresAt: number };
+/** The ticket's own id and expiry (epoch ms): it is spent once, within its lifetime. */
+export type TicketUse = { id: string; expiresAt: number };
 
-export async function verifyStreamTicket(config: TokenConfig, token: string): Promise<StreamTicket> {
+export async function verifyStreamTicket(
+  config: TokenConfig,
+  token: string,
+): Promise<{ credential: Credential; ticket: TicketUse }> {
   const payload = await verify(config, token, "stream", STREAM_TICKET_SECONDS);
   const ticket = { id: payload.jti ?? "", expiresAt: (payload.exp as number) * 1000 };
   if (payload.sub === "key") {
     if (typeof payload.kh !== "string") throw new InvalidTokenError("Ticket is invalid.");
-    return { ...ticket, credential: { type: "key", hash: payload.kh } };
+    return { ticket, credential: { type: "key", hash: payload.kh } };
   }
-  const { username, role, sid, gen, cexp } = payload;
-  if (
-    typeof username !== "string" ||
-    !ROLES.includes(role as Role) ||
-    typeof sid !== "string" ||
-    !Number.isSafeInteger(gen)
-  ) {
-    throw new InvalidTokenError("Ticket is invalid.");
-  }
-  return {
-    ...ticket,
-    credential: {
-      type: "user",
-      claims: {
-        principal: { type: "user", id: userIdOf(payload.sub), name: username, role: role as Role },
-        session: sid,
-        generation: gen as number,
-        expiresAt: typeof cexp === "number" ? cexp : undefined,
-      },
-    },
-  };
+  const expiresAt = typeof payload.cexp === "number" ? payload.cexp : undefined;
+  return { ticket, credential: { type: "user", ...userClaimsOf(payload, expiresAt, "Ticket is invalid.") } };
 }

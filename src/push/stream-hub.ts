@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import type { TicketUse } from "../auth/tokens";
 import type { Bindings } from "../env";
 import type { Credential } from "../guard/protocol";
 
@@ -47,7 +48,7 @@ export type Subscriber = {
   /** Epoch ms when the credential it connected with expires (null: never). */
   expiresAt: number | null;
   /** A ticket's id, to be spent exactly once. */
-  ticket?: { id: string; expiresAt: number };
+  ticket?: TicketUse;
 };
 
 export class StreamHub extends DurableObject<Bindings> {
@@ -110,7 +111,7 @@ export class StreamHub extends DurableObject<Bindings> {
   }
 
   /** Single use, for the whole world: this one object is the only place tickets are spent. */
-  private async spendTicket(ticket: { id: string; expiresAt: number }): Promise<boolean> {
+  private async spendTicket(ticket: TicketUse): Promise<boolean> {
     const key = TICKET_PREFIX + ticket.id;
     if ((await this.ctx.storage.get(key)) !== undefined) return false;
     await this.ctx.storage.put(key, ticket.expiresAt);

@@ -4,13 +4,7 @@ import { authenticate, authorize, readCredential, unauthorized } from "../auth/m
 import { whoMay } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { COMPACT_JWS } from "../auth/schemas";
-import {
-  InvalidTokenError,
-  STREAM_TICKET_SECONDS,
-  signStreamTicket,
-  type TicketCredential,
-  verifyStreamTicket,
-} from "../auth/tokens";
+import { InvalidTokenError, STREAM_TICKET_SECONDS, signStreamTicket, verifyStreamTicket } from "../auth/tokens";
 import { type AppEnv, getConfig } from "../env";
 import type { Credential } from "../guard/protocol";
 import { ApiError } from "../http/errors";
@@ -37,9 +31,8 @@ function streamCredential(): MiddlewareHandler<AppEnv> {
     }
     try {
       const verified = await verifyStreamTicket(getConfig(c.env), ticket);
-      const { credential } = verified;
-      c.set("credential", credential.type === "key" ? credential : { type: "user", ...credential.claims });
-      c.set("streamTicket", { id: verified.id, expiresAt: verified.expiresAt });
+      c.set("credential", verified.credential);
+      c.set("streamTicket", verified.ticket);
     } catch (e) {
       if (e instanceof InvalidTokenError) throw unauthorized(`Stream ticket refused: ${e.message}`, "invalid_token");
       throw e;
@@ -148,9 +141,7 @@ const streamRoute = createRoute({
 
 export function registerStream(app: OpenAPIHono<AppEnv>): void {
   app.openapi(ticketRoute, async (c) => {
-    const credential = c.get("credential");
-    const ticketed: TicketCredential = credential.type === "key" ? credential : { type: "user", claims: credential };
-    const ticket = await signStreamTicket(getConfig(c.env), ticketed);
+    const ticket = await signStreamTicket(getConfig(c.env), c.get("credential"));
     return c.json({ ticket, expires_in: STREAM_TICKET_SECONDS }, 201);
   });
 
