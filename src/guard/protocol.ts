@@ -1,5 +1,6 @@
 import type { Permission, ThrottleScope } from "../auth/permissions";
-import type { Principal, UserPrincipal } from "../auth/principal";
+import type { Principal } from "../auth/principal";
+import type { AccessClaims } from "../auth/tokens";
 import type { RateLimitDecision } from "../limiter/gcra";
 import type { RateLimitRule } from "../limiter/rule";
 
@@ -8,9 +9,7 @@ import type { RateLimitRule } from "../limiter/rule";
  * token's verified claims, or the SHA-256 of an API key (whose validity only the key's Durable
  * Object knows).
  */
-export type Credential =
-  | { type: "user"; principal: UserPrincipal; session: string; generation: number; expiresAt?: number }
-  | { type: "key"; hash: string };
+export type Credential = ({ type: "user" } & AccessClaims) | { type: "key"; hash: string };
 
 export type AdmitRequest = {
   credential: Credential;
