@@ -75,19 +75,24 @@ export function createDb(databaseUrl: string) {
   return db;
 }
 
+/** The driver's error in an error's `cause` chain (drizzle wraps it): its SQLSTATE and constraint. */
+export function dbError(error: unknown): { code?: string; constraint?: string } | null {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e.name === "NeonDbError") return e as Error & { code?: string; constraint?: string };
+  }
+  return null;
+}
+
 /**
  * True when an error means the database could not be reached or is unavailable (so the API
  * answers 503), as opposed to a query the database rejected.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (e.name === "NeonDbError") {
-      const code = (e as Error & { code?: string }).code;
-      // No SQLSTATE: transport failure. Class 08 connection, 53 resources, 57P0x shutdown.
-      if (code === undefined) return true;
-      return /^(08|53|57P0)/.test(code);
-    }
     if (e.name === "AbortError" || e.name === "TimeoutError") return true;
   }
-  return false;
+  const db = dbError(error);
+  if (!db) return false;
+  // No SQLSTATE: transport failure. Class 08 connection, 53 resources, 57P0x shutdown.
+  return db.code === undefined || /^(08|53|57P0)/.test(db.code);
 }

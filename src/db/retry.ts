@@ -1,3 +1,5 @@
+import { dbError } from "./client";
+
 /**
  * Statements that lock many rows (a bulk action by alert id, a batch grouping by key) can meet
  * in a deadlock, which PostgreSQL breaks by aborting one of them whole (SQLSTATE 40P01; 40001 for
@@ -7,11 +9,7 @@
 const RETRYABLE = new Set(["40P01", "40001"]);
 
 function isRetryable(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    const code = (e as Error & { code?: string }).code;
-    if (code && RETRYABLE.has(code)) return true;
-  }
-  return false;
+  return RETRYABLE.has(dbError(error)?.code ?? "");
 }
 
 export async function retryOnConflict<T>(statement: () => Promise<T>, attempts = 3): Promise<T> {

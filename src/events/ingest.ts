@@ -2,7 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { openOrJoinAlerts } from "../alerts/grouping";
 import { actorOf, actorValues, recordHistory, SYSTEM } from "../alerts/history";
 import type { Principal } from "../auth/principal";
-import type { Db } from "../db/client";
+import { type Db, dbError } from "../db/client";
 import { ALERTING_SEVERITIES } from "./rules";
 import type { BatchResult, EventCreate, EventView } from "./schemas";
 import { eventJson } from "./store";
@@ -163,11 +163,8 @@ function batchBody(failures: ItemFailure[]): SQL {
 
 /** What a concurrent duplicate of an Idempotency-Key gets from the database (see ingest()). */
 export function isIdempotencyConflict(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    const { code, constraint } = e as Error & { code?: string; constraint?: string };
-    if (code === "23505" && constraint === "idempotency_keys_principal_key_pk") return true;
-  }
-  return false;
+  const db = dbError(error);
+  return db?.code === "23505" && db.constraint === "idempotency_keys_principal_key_pk";
 }
 
 /** The stored response of a key, read after a concurrent duplicate lost the race. */
