@@ -1,4 +1,4 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { authenticate, authorize } from "../auth/middleware";
 import { whoMay } from "../auth/permissions";
 import { database } from "../db/database";
@@ -8,7 +8,7 @@ import { EventPageSchema } from "../events/schemas";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
 import { jsonRequestBody, jsonResponse, routeResponses } from "../http/openapi";
-import { pageQuery, pageRequest, pageSchema, paginate } from "../http/pagination";
+import { PageQuerySchema, pageRequest, pageSchema, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
 import { publish } from "../push/publisher";
 import { unknownAssignee } from "./assignee";
@@ -33,7 +33,6 @@ const tags = ["Triage"];
 const security = [{ bearerAuth: [] }];
 const NotePageSchema = pageSchema(NoteSchema, "NotePage");
 const HistoryPageSchema = pageSchema(HistoryEntrySchema, "HistoryPage");
-const PageQuerySchema = z.object(pageQuery);
 const noSuchAlert = () => new ApiError("NOT_FOUND", "No alert with this id.");
 
 const bulkRoute = createRoute({

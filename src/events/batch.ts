@@ -4,10 +4,8 @@ import { ApiError } from "../http/errors";
 import { JSON_MEDIA_TYPE, readBody } from "../http/json-body";
 import { fieldErrors } from "../http/validation";
 import type { ItemFailure } from "./ingest";
+import { MAX_BATCH_ITEMS } from "./rules";
 import { type EventCreate, EventCreateSchema } from "./schemas";
-
-/** Events in one batch (contract section 10). */
-export const MAX_BATCH_ITEMS = 1000;
 
 /** One item of a batch as sent: a parsed JSON value, or an NDJSON line that is not JSON. */
 export type BatchItem = { json: unknown } | { malformed: string };

@@ -10,7 +10,7 @@ import { headerRefs, jsonRequestBody, jsonResponse, linkTo, routeResponses } fro
 import { pageRequest, paginate } from "../http/pagination";
 import { IdParamSchema } from "../http/params";
 import { publish } from "../push/publisher";
-import { batchBody, batchFingerprint, MAX_BATCH_ITEMS, validateBatch } from "./batch";
+import { batchBody, batchFingerprint, validateBatch } from "./batch";
 import {
   IDEMPOTENCY_HEADER,
   IDEMPOTENCY_KEY_PATTERN,
@@ -19,6 +19,7 @@ import {
   markReplay,
   RETENTION_HOURS,
 } from "./idempotency";
+import { MAX_BATCH_ITEMS } from "./rules";
 import type { BatchResult, EventView } from "./schemas";
 import {
   BatchResultSchema,

@@ -23,3 +23,6 @@ export function criticalDescriptionProblem(severity: Severity, description: stri
     ? null
     : `A Critical event needs a meaningful description: at least ${MIN_CRITICAL_DESCRIPTION} characters (got ${length}).`;
 }
+
+/** Events in one batch (contract section 10). */
+export const MAX_BATCH_ITEMS = 1000;

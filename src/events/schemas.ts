@@ -8,6 +8,7 @@ import { optionalText, requiredText, text } from "../http/text";
 import { timestamp, utcTimestamp } from "../http/timestamp";
 import {
   criticalDescriptionProblem,
+  MAX_BATCH_ITEMS,
   MAX_CLOCK_SKEW_MS,
   MAX_DESCRIPTION,
   MAX_EVENT_TYPE,
@@ -128,12 +129,14 @@ export type EventFilters = z.output<typeof EventFiltersSchema>;
 export const EventPageSchema = pageSchema(EventSchema, "EventPage");
 export const EventCursorPageSchema = cursorPageSchema(EventSchema, "EventCursorPage");
 
-const batchIndex = countNumber.max(999).openapi({ description: "The item's position in the batch, from 0" });
+const batchIndex = countNumber
+  .max(MAX_BATCH_ITEMS - 1)
+  .openapi({ description: "The item's position in the batch, from 0" });
 
 export const BatchResultSchema = z
   .object({
-    created: countNumber.max(1000).openapi({ example: 2 }),
-    failed: countNumber.max(1000).openapi({ example: 1 }),
+    created: countNumber.max(MAX_BATCH_ITEMS).openapi({ example: 2 }),
+    failed: countNumber.max(MAX_BATCH_ITEMS).openapi({ example: 1 }),
     results: z
       .array(
         z.union([
@@ -153,7 +156,7 @@ export const BatchResultSchema = z
           }),
         ]),
       )
-      .max(1000),
+      .max(MAX_BATCH_ITEMS),
   })
   .openapi("BatchResult");
 

@@ -29,6 +29,9 @@ export const pageQuery = {
     }),
 };
 
+/** The query of a list that takes only page parameters. */
+export const PageQuerySchema = z.object(pageQuery);
+
 export type PageRequest = { page: number; pageSize: number; limit: number; offset: number };
 
 export function pageRequest(query: { page?: number; page_size?: number }): PageRequest {

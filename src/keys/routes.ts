@@ -7,9 +7,9 @@ import { applyRevocation } from "../guard/revocations";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
 import { jsonRequestBody, jsonResponse, linkTo, routeResponses } from "../http/openapi";
-import { pageRequest, paginate } from "../http/pagination";
+import { PageQuerySchema, pageRequest, paginate } from "../http/pagination";
 import { Int32IdParamSchema } from "../http/params";
-import { CreatedKeySchema, KeyCreateSchema, KeyListQuerySchema, KeyPageSchema, KeySchema } from "./schemas";
+import { CreatedKeySchema, KeyCreateSchema, KeyPageSchema, KeySchema } from "./schemas";
 import { issueKey } from "./service";
 import { findKey, listKeys, revokeKey } from "./store";
 
@@ -51,7 +51,7 @@ const listKeysRoute = createRoute({
   summary: "List API keys, newest first",
   description: `${whoMay("keys:manage")} Page-number pagination as DRF's; the keys themselves are never shown again.`,
   middleware: [authenticate(), authorize("keys:manage")] as const,
-  request: { query: KeyListQuerySchema },
+  request: { query: PageQuerySchema },
   responses: routeResponses(
     { 200: jsonResponse("A page of keys", KeyPageSchema) },
     { problems: [400, 401, 403, 404, 503], throttle: "read" },

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { KEY_SCOPES } from "../db/schema";
 import { distinct } from "../http/distinct";
-import { pageQuery, pageSchema } from "../http/pagination";
+import { pageSchema } from "../http/pagination";
 import { int32IdNumber } from "../http/params";
 import { requiredText, text } from "../http/text";
 import { timestamp, utcTimestamp } from "../http/timestamp";
@@ -64,5 +64,4 @@ export const CreatedKeySchema = KeySchema.extend({
   }),
 }).openapi("CreatedKey");
 
-export const KeyListQuerySchema = z.object(pageQuery);
 export const KeyPageSchema = pageSchema(KeySchema, "KeyPage");

@@ -6,7 +6,7 @@ import { type AppEnv, getConfig } from "../env";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
 import { jsonRequestBody, jsonResponse, linkTo, routeResponses } from "../http/openapi";
-import { pageRequest, paginate } from "../http/pagination";
+import { PageQuerySchema, pageRequest, paginate } from "../http/pagination";
 import { Int32IdParamSchema } from "../http/params";
 import { fieldError } from "../http/validation";
 import { enqueueDeliveries } from "./queue";
@@ -15,7 +15,6 @@ import {
   DeliveryPageSchema,
   DeliverySchema,
   WebhookCreateSchema,
-  WebhookListQuerySchema,
   WebhookPageSchema,
   WebhookSchema,
 } from "./schemas";
@@ -65,7 +64,7 @@ const listRouteDef = createRoute({
   summary: "List webhooks, newest first",
   description: `${whoMay("webhooks:manage")} Page-number pagination; secrets are never shown again.`,
   middleware: [authenticate(), authorize("webhooks:manage")] as const,
-  request: { query: WebhookListQuerySchema },
+  request: { query: PageQuerySchema },
   responses: routeResponses(
     { 200: jsonResponse("A page of webhooks", WebhookPageSchema) },
     { problems: [400, 401, 403, 404, 503], throttle: "read" },
@@ -132,7 +131,7 @@ const deliveriesRouteDef = createRoute({
     "Each delivery with its attempts, last status code or error, and status: `pending` (retrying on " +
     "WEBHOOK_RETRY_SECONDS), `delivered` (a 2xx within 15 s), or `failed` (out of retries).",
   middleware: [authenticate(), authorize("webhooks:manage")] as const,
-  request: { params: Int32IdParamSchema, query: WebhookListQuerySchema },
+  request: { params: Int32IdParamSchema, query: PageQuerySchema },
   responses: routeResponses(
     { 200: jsonResponse("A page of deliveries", DeliveryPageSchema) },
     { problems: [400, 401, 403, 404, 503], throttle: "read" },

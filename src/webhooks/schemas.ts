@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { DELIVERY_EVENT_TYPES, DELIVERY_STATUSES, WEBHOOK_EVENTS } from "../db/schema";
 import { ALERTING_SEVERITIES } from "../events/rules";
 import { distinct } from "../http/distinct";
-import { pageQuery, pageSchema } from "../http/pagination";
+import { pageSchema } from "../http/pagination";
 import { countNumber, idNumber, int32IdNumber } from "../http/params";
 import { optionalText, text } from "../http/text";
 import { utcTimestamp } from "../http/timestamp";
@@ -85,6 +85,5 @@ export const DeliverySchema = z
   })
   .openapi("WebhookDelivery");
 
-export const WebhookListQuerySchema = z.object(pageQuery);
 export const WebhookPageSchema = pageSchema(WebhookSchema, "WebhookPage");
 export const DeliveryPageSchema = pageSchema(DeliverySchema, "WebhookDeliveryPage");
