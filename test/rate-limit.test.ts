@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { apiWith, createUser, problem, type TestUser } from "./helpers";
+import { apiWith, createUser, login, api as plain, problem, roundTrips, type TestUser } from "./helpers";
 
 /**
  * Contract section 7. These tests run the Worker with small limits of their own, by handing it a
@@ -23,6 +23,26 @@ describe("per-principal throttling (contract section 7)", () => {
     expect(refused.headers.get("Retry-After")).toBe("20");
     expect(refused.headers.get("RateLimit")).toMatch(/^"read";r=0;t=\d+$/);
     expect(await problem(refused)).toMatchObject({ status: 429, title: "Too many requests" });
+  });
+
+  it("a person's reads run beside the guard, but once refused they wait for it: no query for a 429 or a dead token", async () => {
+    const api = apiWith({ RATE_LIMIT_READ: "1/60s" });
+    const user = await createUser("analyst");
+    const list = () => api("/api/alerts/?page_size=1", { token: user.token });
+    expect(roundTrips(await list())).toBe(1);
+    // The first refusal is learnt from the guard's answer, beside a query already made.
+    expect((await list()).status).toBe(429);
+    const again = await list();
+    expect(again.status).toBe(429);
+    expect(roundTrips(again)).toBe(0);
+
+    const other = await createUser("analyst");
+    const pair = await login(other);
+    expect((await plain("/api/auth/token/revoke/", { json: { refresh: pair.refresh } })).status).toBe(204);
+    expect((await plain("/api/alerts/?page_size=1", { token: pair.access })).status).toBe(401);
+    const dead = await plain("/api/alerts/?page_size=1", { token: pair.access });
+    expect(dead.status).toBe(401);
+    expect(roundTrips(dead)).toBe(0);
   });
 
   it("principals and scopes do not share budgets", async () => {

@@ -68,8 +68,8 @@ export type AuthorizeOptions = {
  * For a person's read, whose role the verified token already carries, that call and the route's
  * own query run side by side: the guard never adds to a read's latency, and a read the guard
  * refuses has its result thrown away. Writes, anything done with an API key (which only the
- * guard can vouch for), and a read whose handler cannot be undone (`guardFirst`) wait for the
- * guard first.
+ * guard can vouch for), a read whose handler cannot be undone (`guardFirst`), and the reads of a
+ * person the guard refused lately (see refusedUntil) wait for the guard first.
  *
  * If the guard cannot be reached, an access token is let through on its signature and role
  * (fail open, logged: an outage must not stop alert ingestion), but an API key, which only the
@@ -80,18 +80,57 @@ export function authorize(permission: Permission, options: AuthorizeOptions = {}
     const credential = c.get("credential");
     const scope = throttleScope(permission, c.req.method);
     const admission = admit(c, credential, permission, scope, options);
-    if (scope === "read" && credential.type === "user" && !options.guardFirst) {
-      if (!can(credential.principal, permission)) throw forbidden();
-      c.set("principal", credential.principal);
+    const personRead = scope === "read" && credential.type === "user" ? credential.principal : null;
+    if (personRead && !options.guardFirst && !refusedLately(personRead.id)) {
+      if (!can(personRead, permission)) throw forbidden();
+      c.set("principal", personRead);
       // Settled either way before the handler's errors are looked at.
       const [verdict] = await Promise.allSettled([admission, next()]);
       if (verdict.status === "rejected") throw verdict.reason;
+      noteRead(personRead.id, verdict.value);
       apply(c, scope, verdict.value);
       return;
     }
-    apply(c, scope, await admission);
+    const verdict = await admission;
+    if (personRead) noteRead(personRead.id, verdict);
+    apply(c, scope, verdict);
     await next();
   };
+}
+
+/**
+ * People the guard lately refused (over budget, or a revoked token), per isolate, and until when:
+ * meanwhile their reads wait for the guard like writes do, so a client hammering past its budget
+ * or with a dead token costs no queries. Bounded; forgetting someone only costs a query again.
+ */
+const REFUSED_MAX = 10_000;
+const REVOKED_FOR_MS = 60_000;
+const refusedUntil = new Map<number, number>();
+
+function refusedLately(userId: number): boolean {
+  const until = refusedUntil.get(userId);
+  if (until === undefined) return false;
+  if (until > Date.now()) return true;
+  refusedUntil.delete(userId);
+  return false;
+}
+
+/** Remembers a person's read refused by the guard, or forgets an earlier refusal once one is admitted. */
+function noteRead(userId: number, result: AdmitResult | null): void {
+  if (!result) return;
+  const now = Date.now();
+  const until =
+    result.outcome === "unauthenticated"
+      ? now + REVOKED_FOR_MS
+      : result.outcome === "throttled"
+        ? now + result.decision.retryAfterSeconds * 1000
+        : 0;
+  if (!until) {
+    refusedUntil.delete(userId);
+    return;
+  }
+  if (refusedUntil.size >= REFUSED_MAX) refusedUntil.delete(refusedUntil.keys().next().value ?? 0);
+  refusedUntil.set(userId, until);
 }
 
 /** The guard's answer, or null when it cannot be reached and the credential may go on without it. */
