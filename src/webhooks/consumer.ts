@@ -48,7 +48,7 @@ async function handle(message: Message<DeliveryMessage>, env: Bindings, config: 
   const db = database(env);
   const delivery = await findPendingDelivery(db, message.body.deliveryId);
   // Deleted with its webhook, or already settled (a duplicate message): nothing to do.
-  if (delivery?.status !== "pending") return message.ack();
+  if (!delivery) return message.ack();
   const attempt = await attemptDelivery(delivery, config);
   if (attempt.ok) {
     await recordAttempt(db, delivery.id, { status: "delivered", code: attempt.code, error: null });

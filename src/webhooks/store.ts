@@ -115,17 +115,17 @@ export function listDeliveries(db: Db, webhookId: number, page: PageRequest): Pr
 /** What the consumer needs to attempt a delivery; null when it is gone (webhook deleted). */
 export type PendingDelivery = {
   id: number;
-  status: DeliveryStatus;
   attempts: number;
   payload: unknown;
   url: string;
   secretCiphertext: string;
 };
 
+/** The delivery while it is still to be made; null once settled or gone with its webhook. */
 export async function findPendingDelivery(db: Db, id: number): Promise<PendingDelivery | null> {
   const { rows } = await db.execute<PendingDelivery>(sql`
-    select d.id::int, d.status, d.attempts, d.payload, w.url, w.secret_ciphertext as "secretCiphertext"
-    from webhook_deliveries d join webhooks w on w.id = d.webhook_id where d.id = ${id}`);
+    select d.id::int, d.attempts, d.payload, w.url, w.secret_ciphertext as "secretCiphertext"
+    from webhook_deliveries d join webhooks w on w.id = d.webhook_id where d.id = ${id} and d.status = 'pending'`);
   return rows[0] ?? null;
 }
 
@@ -146,9 +146,9 @@ export async function recordAttempt(
 }
 
 /** The dead-letter consumer's verdict: out of retries. */
-export async function markFailed(db: Db, id: number, reason: string | null): Promise<void> {
+export async function markFailed(db: Db, id: number, reason: string): Promise<void> {
   await db.execute(sql`
-    update webhook_deliveries set status = 'failed', last_error = coalesce(${reason}, last_error)
+    update webhook_deliveries set status = 'failed', last_error = ${reason.slice(0, 500)}
     where id = ${id} and status = 'pending'`);
 }
 
