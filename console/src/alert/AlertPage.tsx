@@ -60,10 +60,13 @@ export function AlertPage({ id }: { id: number }) {
   // Bumped on every change to the alert, so notes, history and grouped events reload.
   const [revision, setRevision] = useState(0);
   const etag = useRef<string | null>(null);
+  // What is on screen, to tell a frame about a change already shown (our own PATCH) from news.
+  const shown = useRef<Alert | null>(null);
   const heading = usePageHeading(`Alert #${id}`);
 
   const show = useCallback((res: Response, body: Alert) => {
     etag.current = res.headers.get("ETag");
+    shown.current = body;
     setAlert(body);
     setError(null);
   }, []);
@@ -84,7 +87,10 @@ export function AlertPage({ id }: { id: number }) {
   useEffect(
     () =>
       stream.listen((event) => {
-        if (event.type === "resync" || (event.type === "alert.updated" && event.alert.id === id)) {
+        const news =
+          event.type === "resync" ||
+          (event.type === "alert.updated" && event.alert.id === id && !alreadyShown(shown.current, event.alert));
+        if (news) {
           void load();
           setRevision((r) => r + 1);
         }
@@ -144,4 +150,9 @@ export function AlertPage({ id }: { id: number }) {
       )}
     </>
   );
+}
+
+/** Whether a frame's alert is the state already on screen: every change moves `updated_at`. */
+function alreadyShown(current: Alert | null, framed: Alert): boolean {
+  return current !== null && current.updated_at === framed.updated_at && current.event_count === framed.event_count;
 }
