@@ -99,8 +99,6 @@ async function main() {
       "127.0.0.1",
       "--port",
       String(API_PORT),
-      // Miniflare fires no Cron Triggers by itself: expose /__scheduled and tick it below.
-      "--test-scheduled",
       ...process.argv.slice(2),
     ],
     { cwd: root, stdio: "inherit", env: wranglerEnv(root) },
@@ -114,10 +112,15 @@ async function main() {
   });
 }
 
-/** Runs the Worker's scheduled handler every minute, as the Cron Trigger does in production. */
+/**
+ * Runs the Worker's scheduled handler every minute, as the Cron Trigger does in production:
+ * Miniflare fires no Cron Triggers by itself. wrangler dev serves this trigger path (the one it prints at start); not
+ * `--test-scheduled`'s `/__scheduled`, which the console's Static Assets (single-page fallback)
+ * answer first, so the sweep never ran.
+ */
 function tickCron() {
   const timer = setInterval(() => {
-    fetch(`http://127.0.0.1:${API_PORT}/__scheduled?cron=*+*+*+*+*`).catch(() => {
+    fetch(`http://127.0.0.1:${API_PORT}/cdn-cgi/local/scheduled?cron=*+*+*+*+*`).catch(() => {
       // wrangler still starting, or stopping
     });
   }, 60_000);

@@ -44,9 +44,9 @@ describe("HTTP conventions (contract section 1)", () => {
 });
 
 describe("the scheduled handler is not reachable over HTTP", () => {
-  // `wrangler dev --test-scheduled` (npm run dev) adds /__scheduled in front of the Worker on
+  // wrangler dev (npm run dev) adds /cdn-cgi/local/scheduled in front of the Worker on
   // loopback; the deployed Worker's fetch handler is only the app, which has no such route.
-  it.each(["/__scheduled?cron=*+*+*+*+*", "/cdn-cgi/handler/scheduled", "/api/__scheduled"])(
+  it.each(["/__scheduled?cron=*+*+*+*+*", "/cdn-cgi/local/scheduled", "/api/__scheduled"])(
     "%s is a 404 problem from the Worker's own fetch handler",
     async (path) => {
       const res = await api(path);
