@@ -1,9 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { getPath } from "hono/utils/url";
 import { registerAlerts } from "./alerts/routes";
 import { registerTriage } from "./alerts/triage-routes";
 import { registerAuth } from "./auth/routes";
+import { registerDocs } from "./docs/routes";
 import type { AppEnv } from "./env";
 import { registerEvents } from "./events/routes";
 import { registerHealth } from "./health/routes";
@@ -56,22 +56,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     document ??= app.getOpenAPI31Document(DOCUMENT_CONFIG);
     return c.json(document);
   });
-  // Scalar's bundle comes from our own static assets (built with the console), not a CDN, with
-  // no web fonts and none of its hosted services (AI chat, MCP, developer tools, telemetry): the
-  // page renders offline and never sends a request outside the origin.
-  app.get(
-    "/api/docs/",
-    Scalar({
-      url: "/api/openapi.json",
-      pageTitle: "Vigil API",
-      cdn: "/vendor/scalar/standalone.js",
-      withDefaultFonts: false,
-      telemetry: false,
-      agent: { disabled: true },
-      mcp: { disabled: true },
-      showDeveloperTools: "never",
-    }),
-  );
+  registerDocs(app);
 
   app.notFound(notFoundHandler(app));
   return app;

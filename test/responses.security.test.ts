@@ -2,6 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, getConfig } from "../src/env";
+import { API_CSP, DOCS_CSP } from "../src/http/content-policy";
 import app from "../src/index";
 import { ingest, uniqueSource } from "./factories";
 import { api, createUser, login, type TestUser } from "./helpers";
@@ -38,7 +39,24 @@ describe("every response carries X-Content-Type-Options: nosniff and Cache-Contr
     for (const [what, res] of responses) {
       expect(res.headers.get("X-Content-Type-Options"), what).toBe("nosniff");
       expect(res.headers.get("Cache-Control"), what).toBe("no-store");
+      // Issue 21, item 6: nothing in an API response may run, load or be framed.
+      expect(res.headers.get("Content-Security-Policy"), what).toBe(API_CSP);
+      expect(res.headers.get("X-Frame-Options"), what).toBe("DENY");
+      expect(res.headers.get("Referrer-Policy"), what).toBe("no-referrer");
     }
+  });
+
+  it("the docs page carries its own policy: scripts from this origin only, never framed", async () => {
+    const res = await api("/api/docs/");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Security-Policy")).toBe(DOCS_CSP);
+    expect(res.headers.get("Content-Security-Policy")).toContain("script-src 'self';");
+    expect(res.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
+    expect(res.headers.get("X-Frame-Options")).toBe("DENY");
+    expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+    const html = await res.text();
+    expect(html).toContain('<script src="/vendor/scalar/standalone.js"></script>');
+    expect(html.match(/<script(?![^>]*\ssrc=")[^>]*>/g)).toBeNull();
   });
 
   it("the token endpoint's answer is never cached (RFC 6749, section 5.1)", async () => {

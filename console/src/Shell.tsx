@@ -3,6 +3,7 @@ import { AlertPage } from "./alert/AlertPage";
 import { type Services, ServicesContext } from "./context";
 import { QueuePage } from "./queue/QueuePage";
 import { routeOf, useLocation } from "./router";
+import { Untrusted } from "./ui/bits";
 import { ConnectionState } from "./ui/ConnectionState";
 import { usePageHeading } from "./ui/use-page-heading";
 
@@ -50,7 +51,7 @@ export function Shell({ services }: { services: Services }) {
         </nav>
         <ConnectionState stream={stream} />
         <p class="user">
-          {me.username} <span class="muted">({me.role})</span>
+          <Untrusted text={me.username} /> <span class="muted">({me.role})</span>
         </p>
         <button
           type="button"

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, inject } from "vitest";
 import { hashPassword } from "../../src/auth/password";
@@ -6,6 +7,13 @@ import type { Role } from "../../src/db/schema";
 import { insertUser } from "../../src/users/store";
 
 export const ORIGIN = inject("consoleUrl");
+
+// `npm run screenshots` sets this to docs/screenshots, for the README; a plain test run takes
+// the same pictures (so this path stays tested) without writing them.
+const SCREENSHOTS = process.env.VIGIL_SCREENSHOTS;
+
+/** Options for `page.screenshot`: written to docs/screenshots/<name> under `npm run screenshots`. */
+export const shoot = (name: string) => (SCREENSHOTS ? { path: join(SCREENSHOTS, name) } : {});
 
 /**
  * One browser connection per test file (the Chromium itself is shared, see global-setup.ts).
@@ -32,6 +40,8 @@ export type ConsolePage = {
   offOrigin: string[];
   /** Every same-origin URL the page requested, WebSockets included. */
   requested: string[];
+  /** What Chromium refused under the page's Content-Security-Policy (it logs each refusal). */
+  cspViolations: string[];
 };
 
 /**
@@ -54,11 +64,15 @@ export async function openConsole(browser: Browser, path = "/"): Promise<Console
     return route.abort("blockedbyclient");
   });
   const page = await context.newPage();
+  const cspViolations: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) cspViolations.push(message.text());
+  });
   page.on("websocket", (ws) =>
     (new URL(ws.url()).host === new URL(ORIGIN).host ? requested : offOrigin).push(ws.url()),
   );
   await page.goto(path);
-  return { page, context, offOrigin, requested };
+  return { page, context, offOrigin, requested, cspViolations };
 }
 
 export type TestUser = { id: number; username: string; password: string; role: Role };

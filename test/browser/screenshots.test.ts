@@ -1,14 +1,8 @@
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { api, raiseAlert, tokenFor } from "./api";
-import { createUser, openConsole, signIn, useBrowser } from "./helpers";
+import { createUser, openConsole, shoot, signIn, useBrowser } from "./helpers";
 
 const browser = useBrowser();
-
-// `npm run screenshots` sets this to docs/screenshots, for the README; a plain test run takes
-// the same pictures (so this path stays tested) without writing them.
-const target = process.env.VIGIL_SCREENSHOTS;
-const shoot = (name: string) => (target ? { path: join(target, name) } : {});
 
 /** A morning's worth of alerts, as a SOC would see them. */
 const SCENE = [

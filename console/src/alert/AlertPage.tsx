@@ -4,7 +4,7 @@ import { readJson } from "../api/session";
 import type { Alert } from "../api/types";
 import { useServices } from "../context";
 import { lastQueue, navigate } from "../router";
-import { ErrorText, SeverityBadge, StatusBadge, Time } from "../ui/bits";
+import { ErrorText, SeverityBadge, StatusBadge, Time, Untrusted } from "../ui/bits";
 import { usePageHeading } from "../ui/use-page-heading";
 import { EventDetails } from "./EventDetails";
 import { GroupedEvents } from "./GroupedEvents";
@@ -24,7 +24,7 @@ function Summary({ alert }: { alert: Alert }) {
         <SeverityBadge severity={alert.severity} />
       </dd>
       <dt>Assignee</dt>
-      <dd>{alert.assignee ?? <span class="muted">Unassigned</span>}</dd>
+      <dd>{alert.assignee ? <Untrusted text={alert.assignee} /> : <span class="muted">Unassigned</span>}</dd>
       <dt>Events</dt>
       <dd>{alert.event_count}</dd>
       <dt>Dedup key</dt>
@@ -129,7 +129,7 @@ export function AlertPage({ id }: { id: number }) {
         {alert && (
           <span class="subtitle">
             {" "}
-            {alert.event.event_type} on {alert.event.source_name}
+            <Untrusted text={alert.event.event_type} /> on <Untrusted text={alert.event.source_name} />
           </span>
         )}
       </h1>

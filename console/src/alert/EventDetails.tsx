@@ -1,5 +1,5 @@
 import type { EventView } from "../api/types";
-import { SeverityBadge, Time } from "../ui/bits";
+import { SeverityBadge, Time, Untrusted } from "../ui/bits";
 import { formatValue } from "../ui/format";
 
 /** The event that opened the alert: every field, and its metadata as a key/value table. */
@@ -10,9 +10,13 @@ export function EventDetails({ event }: { event: EventView }) {
       <h2 id="event-title">Event #{event.id}</h2>
       <dl class="fields">
         <dt>Source</dt>
-        <dd>{event.source_name}</dd>
+        <dd>
+          <Untrusted text={event.source_name} />
+        </dd>
         <dt>Type</dt>
-        <dd>{event.event_type}</dd>
+        <dd>
+          <Untrusted text={event.event_type} />
+        </dd>
         <dt>Severity</dt>
         <dd>
           <SeverityBadge severity={event.severity} />
@@ -26,7 +30,9 @@ export function EventDetails({ event }: { event: EventView }) {
           <Time iso={event.created_at} />
         </dd>
         <dt>Description</dt>
-        <dd class="prose">{event.description || <span class="muted">None given</span>}</dd>
+        <dd class="prose">
+          {event.description ? <Untrusted text={event.description} /> : <span class="muted">None given</span>}
+        </dd>
       </dl>
       <h3>Metadata</h3>
       {metadata.length === 0 ? (
@@ -37,9 +43,13 @@ export function EventDetails({ event }: { event: EventView }) {
           <tbody>
             {metadata.map(([key, value]) => (
               <tr>
-                <th scope="row">{key}</th>
+                <th scope="row">
+                  <Untrusted text={key} />
+                </th>
                 <td>
-                  <code>{formatValue(value)}</code>
+                  <code>
+                    <Untrusted text={formatValue(value)} />
+                  </code>
                 </td>
               </tr>
             ))}

@@ -1,5 +1,5 @@
 import type { EventView } from "../api/types";
-import { ErrorText, SeverityBadge, Time } from "../ui/bits";
+import { ErrorText, SeverityBadge, Time, Untrusted } from "../ui/bits";
 import { usePagedList } from "../ui/use-paged-list";
 
 /** Every event grouped into the alert (same dedup key), newest first. */
@@ -28,8 +28,12 @@ export function GroupedEvents({ alertId, revision }: { alertId: number; revision
                 <td>
                   <SeverityBadge severity={event.severity} />
                 </td>
-                <td class="clip">{event.source_name}</td>
-                <td class="clip">{event.description}</td>
+                <td class="clip">
+                  <Untrusted text={event.source_name} />
+                </td>
+                <td class="clip">
+                  <Untrusted text={event.description} />
+                </td>
                 <td>
                   <Time iso={event.created_at} />
                 </td>

@@ -1,17 +1,25 @@
 import type { HistoryEntry } from "../api/types";
-import { ErrorText, Time } from "../ui/bits";
+import { ErrorText, Time, Untrusted } from "../ui/bits";
 import { usePagedList } from "../ui/use-paged-list";
 
-const show = (value: HistoryEntry["from"]) => (value === null ? "nobody" : String(value));
+const show = (value: HistoryEntry["from"]) => (value === null ? "nobody" : <Untrusted text={String(value)} />);
 
-function sentence(entry: HistoryEntry): string {
+function sentence(entry: HistoryEntry) {
   switch (entry.action) {
     case "created":
       return "raised the alert";
     case "status_changed":
-      return `changed the status from ${show(entry.from)} to ${show(entry.to)}`;
+      return (
+        <>
+          changed the status from {show(entry.from)} to {show(entry.to)}
+        </>
+      );
     case "assigned":
-      return `assigned it from ${show(entry.from)} to ${show(entry.to)}`;
+      return (
+        <>
+          assigned it from {show(entry.from)} to {show(entry.to)}
+        </>
+      );
     case "event_grouped":
       return "grouped another event into it";
     case "note_added":
@@ -31,7 +39,10 @@ export function History({ alertId, revision }: { alertId: number; revision: numb
         <ol class="history">
           {history.items.map((entry) => (
             <li key={entry.id} data-action={entry.action}>
-              <Time iso={entry.at} /> <strong>{entry.actor.name}</strong>{" "}
+              <Time iso={entry.at} />{" "}
+              <strong>
+                <Untrusted text={entry.actor.name} />
+              </strong>{" "}
               <span class="muted">({entry.actor.type})</span> {sentence(entry)}
             </li>
           ))}

@@ -3,7 +3,7 @@ import { describe } from "../api/problem";
 import { readJson } from "../api/session";
 import type { Note } from "../api/types";
 import { useServices } from "../context";
-import { ErrorText, Time } from "../ui/bits";
+import { ErrorText, Time, Untrusted } from "../ui/bits";
 import { usePagedList } from "../ui/use-paged-list";
 
 const MAX_NOTE = 10_000;
@@ -50,9 +50,14 @@ export function Notes({ alertId, revision, onAdded }: { alertId: number; revisio
           {notes.items.map((note) => (
             <li key={note.id} data-note-id={note.id}>
               <p class="note-meta">
-                <strong>{note.author}</strong> · <Time iso={note.created_at} />
+                <strong>
+                  <Untrusted text={note.author} />
+                </strong>{" "}
+                · <Time iso={note.created_at} />
               </p>
-              <p class="prose">{note.body}</p>
+              <p class="prose">
+                <Untrusted text={note.body} />
+              </p>
             </li>
           ))}
         </ol>

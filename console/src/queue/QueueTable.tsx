@@ -1,5 +1,5 @@
 import type { Alert } from "../api/types";
-import { SeverityBadge, StatusBadge, Time } from "../ui/bits";
+import { SeverityBadge, StatusBadge, Time, Untrusted } from "../ui/bits";
 
 /** The alerts of one page; rows that arrived live are marked until the next load. */
 export function QueueTable({ alerts, fresh }: { alerts: Alert[]; fresh: ReadonlySet<number> }) {
@@ -34,10 +34,14 @@ export function QueueTable({ alerts, fresh }: { alerts: Alert[]; fresh: Readonly
             <td>
               <StatusBadge status={alert.status} />
             </td>
-            <td class="clip">{alert.event.source_name}</td>
-            <td class="clip">{alert.event.event_type}</td>
+            <td class="clip">
+              <Untrusted text={alert.event.source_name} />
+            </td>
+            <td class="clip">
+              <Untrusted text={alert.event.event_type} />
+            </td>
             <td class="num">{alert.event_count}</td>
-            <td>{alert.assignee ?? <span class="muted">—</span>}</td>
+            <td>{alert.assignee ? <Untrusted text={alert.assignee} /> : <span class="muted">—</span>}</td>
             <td>
               <Time iso={alert.created_at} />
             </td>

@@ -1,4 +1,5 @@
 import type { AlertStatus, Severity } from "../api/types";
+import { revealHidden } from "./controls";
 import { formatTime } from "./format";
 
 export function Time({ iso }: { iso: string | null | undefined }) {
@@ -16,6 +17,27 @@ export function SeverityBadge({ severity }: { severity: Severity }) {
 
 export function StatusBadge({ status }: { status: AlertStatus }) {
   return <span class={`badge status-${status.toLowerCase()}`}>{status}</span>;
+}
+
+/**
+ * A string a sensor or a person supplied (names, types, descriptions, metadata, usernames):
+ * isolated from the text around it, so right-to-left letters or overrides inside cannot reorder
+ * the rest of the line, and with every hidden control shown as a marked `U+XXXX` (./controls.ts).
+ */
+export function Untrusted({ text }: { text: string }) {
+  return (
+    <bdi class="untrusted" dir="auto">
+      {revealHidden(text).map((piece) =>
+        typeof piece === "string" ? (
+          piece
+        ) : (
+          <abbr class="hidden-char" title={`${piece.codePoint} ${piece.name}`}>
+            {piece.codePoint}
+          </abbr>
+        ),
+      )}
+    </bdi>
+  );
 }
 
 /** A failure as the API explained it; `role="alert"` so screen readers announce it. */
