@@ -122,7 +122,8 @@ const patchRoute = createRoute({
     headers: z.object({
       "If-Match": preconditionHeader(
         "If-Match",
-        "`*` or the alert's ETag: any other value (a stale or weak tag, a list, garbage) is 412, alert unchanged",
+        "`*` or the alert's ETag: any other value (a stale or weak tag, a list, a version past 2147483647, garbage) " +
+          "is 412, alert unchanged",
       ),
     }),
     body: patchRequestBody(AlertUpdateSchema),
