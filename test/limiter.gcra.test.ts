@@ -25,6 +25,19 @@ describe("GCRA", () => {
     expect(decisions[4]?.resetSeconds).toBe(2);
   });
 
+  it("a cost above the whole limit is never allowed, never promised a retry, and spends nothing", () => {
+    const whole = gcra(rule, undefined, 0, 5);
+    expect(whole.decision).toMatchObject({ allowed: true, exceedsLimit: false });
+    const over = gcra(rule, undefined, 0, 6);
+    expect(over.decision).toMatchObject({ allowed: false, exceedsLimit: true, retryAfterSeconds: 0, remaining: 5 });
+    // However long one waits.
+    expect(gcra(rule, over.tat, 10 ** 9, 6).decision.allowed).toBe(false);
+    // A cost within the limit on a spent budget gets a wait that comes true.
+    const spent = gcra(rule, whole.tat, 0, 5);
+    expect(spent.decision).toMatchObject({ allowed: false, exceedsLimit: false, retryAfterSeconds: 2 });
+    expect(gcra(rule, whole.tat, 2000, 5).decision.allowed).toBe(true);
+  });
+
   it("refills smoothly: one request per period/limit", () => {
     const { tat } = burst(5, 0);
     expect(gcra(rule, tat, 399).decision.allowed).toBe(false);

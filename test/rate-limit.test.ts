@@ -59,6 +59,32 @@ describe("per-principal throttling (contract section 7)", () => {
     expect(ingest.headers.get("RateLimit-Policy")).toBe('"ingest";q=1;w=60');
   });
 
+  it("a batch costing more than the whole budget is 413 at once, stating the largest batch, with no Retry-After", async () => {
+    // Issue 21, item 3: it was a 429 whose Retry-After could never come true.
+    const api = apiWith({ RATE_LIMIT_INGEST: "5/2s" });
+    const admin = await createUser("admin");
+    const batch = (n: number) =>
+      api("/api/events/batch/", {
+        token: admin.token,
+        json: Array.from({ length: n }, (_, i) => ({ source_name: `budget-${i}`, event_type: "t", severity: "Low" })),
+      });
+    const tooBig = await batch(6);
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.headers.get("Retry-After")).toBeNull();
+    expect(tooBig.headers.get("RateLimit-Policy")).toBe('"ingest";q=5;w=2');
+    const body = await problem(tooBig);
+    expect(body.detail).toMatch(/the largest batch this credential can ever send is 5 events/);
+    // It spent nothing: the whole budget is still there.
+    expect((await batch(5)).status).toBe(200);
+    // Over the budget now, but not over its size: a 429 whose Retry-After comes true.
+    const later = await batch(5);
+    expect(later.status).toBe(429);
+    const wait = Number(later.headers.get("Retry-After"));
+    expect(wait).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    expect((await batch(5)).status).toBe(200);
+  });
+
   it("many concurrent requests never get more than the limit through", async () => {
     const api = apiWith({ RATE_LIMIT_READ: "5/60s" });
     const user = await createUser("analyst");

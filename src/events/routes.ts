@@ -129,7 +129,8 @@ const batchRoute = createRoute({
     "(1 MiB by default). Each item is validated with the single-ingest rules; the valid ones and their alerts " +
     "(grouping included: several items with one key join one alert) are stored in one statement, atomically; " +
     "invalid ones are stored nowhere and answered in place. A batch of N events spends N of the ingest budget; one " +
-    "the budget cannot cover is 429 and stores nothing.",
+    "the budget cannot cover now is 429 (Retry-After: when it can) and stores nothing; one larger than the whole " +
+    "budget is 413 (no Retry-After: it never could), its detail naming the largest batch this credential may send.",
   request: {
     headers: idempotencyHeader,
     body: {

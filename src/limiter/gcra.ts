@@ -17,8 +17,10 @@ export type RateLimitDecision = {
   remaining: number;
   /** Seconds until the full quota is back. */
   resetSeconds: number;
-  /** Whole seconds to wait before a retry can succeed (0 when allowed). */
+  /** Whole seconds to wait before a retry can succeed (0 when allowed, or when none ever can). */
   retryAfterSeconds: number;
+  /** The cost is more than the whole quota: no wait would ever let it through. */
+  exceedsLimit: boolean;
 };
 
 export type GcraResult = { decision: RateLimitDecision; tat: number };
@@ -29,7 +31,9 @@ export function gcra(rule: RateLimitRule, storedTat: number | undefined, now: nu
   const tat = Math.max(storedTat ?? now, now);
   const candidate = tat + interval * cost;
   const allowAt = candidate - period;
-  const allowed = now >= allowAt;
+  // More than the whole quota at once would need a TAT from before `now`, which never comes.
+  const exceedsLimit = cost > rule.limit;
+  const allowed = !exceedsLimit && now >= allowAt;
   const newTat = allowed ? candidate : tat;
   const decision: RateLimitDecision = {
     allowed,
@@ -37,7 +41,8 @@ export function gcra(rule: RateLimitRule, storedTat: number | undefined, now: nu
     periodSeconds: rule.periodSeconds,
     remaining: Math.max(0, Math.floor((now + period - newTat) / interval + 1e-9)),
     resetSeconds: Math.ceil((newTat - now) / 1000),
-    retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((allowAt - now) / 1000)),
+    retryAfterSeconds: allowed || exceedsLimit ? 0 : Math.max(1, Math.ceil((allowAt - now) / 1000)),
+    exceedsLimit,
   };
   return { decision, tat: newTat };
 }
