@@ -88,4 +88,38 @@ describe("cursor pagination (contract section 12)", () => {
     expect(other.status).toBe(400);
     expect((await api(`/api/events/?cursor=&page=2`, { token: admin.token })).status).toBe(400);
   });
+
+  it("a cursor is bound to its list and its filters only: unknown parameters are ignored (issue 21, item 9)", async () => {
+    const source = uniqueSource();
+    await ingestMany(source, 3);
+    const cursorOf = (page: Page) => encodeURIComponent(new URL(page.next ?? "").searchParams.get("cursor") ?? "");
+    // The same filter on both lists: only the route tells the cursors apart.
+    const alerts = await read("/api/alerts/?severity=High&cursor=&page_size=1");
+    const events = await read("/api/events/?severity=High&cursor=&page_size=1");
+    const alertCursor = cursorOf(alerts.page);
+    const onEvents = await api(`/api/events/?severity=High&cursor=${alertCursor}`, { token: admin.token });
+    expect(onEvents.status).toBe(400);
+    const onAlerts = await api(`/api/alerts/?severity=High&cursor=${cursorOf(events.page)}`, { token: admin.token });
+    expect(onAlerts.status).toBe(400);
+
+    // Unknown parameters (a cache buster, a client's own marker) do not matter, nor does page_size.
+    const second = await read(
+      `/api/alerts/?severity=High&cursor=${alertCursor}&page_size=2&_=${Date.now()}&utm_source=x`,
+    );
+    expect(second.res.status).toBe(200);
+    expect(second.page.results.map((a) => a.id)).toHaveLength(2);
+    expect(second.page.results[0]?.id).toBeLessThan(alerts.page.results[0]?.id ?? 0);
+    // The same filter written another way is the same filter (timestamps are read as instants).
+    const t = await read(`/api/events/?source_name=${source}&created_after=2020-01-01T00:00:00Z&cursor=&page_size=1`);
+    const sameInstant = await api(
+      `/api/events/?source_name=${source}&created_after=${encodeURIComponent("2020-01-01T01:00:00+01:00")}&cursor=${cursorOf(t.page)}`,
+      { token: admin.token },
+    );
+    expect(sameInstant.status).toBe(200);
+    // A changed filter is still refused.
+    const changed = await api(`/api/events/?severity=Critical&cursor=${cursorOf(events.page)}`, {
+      token: admin.token,
+    });
+    expect(changed.status).toBe(400);
+  });
 });

@@ -150,10 +150,11 @@ export function registerAlerts(app: OpenAPIHono<AppEnv>): void {
     const query = c.req.valid("query");
     const filters = resolveAssignee(c, query);
     const secret = getConfig(c.env).JWT_SECRET;
-    const cursor = await cursorRequest(secret, c.req.url, query);
+    const list = { list: "alerts", query };
+    const cursor = await cursorRequest(secret, list);
     if (cursor) {
       const rows = await listAlertsByCursor(database(c.env), filters, cursor);
-      const { body, link } = await cursorPage(secret, c.req.url, cursor, rows);
+      const { body, link } = await cursorPage(secret, c.req.url, list, cursor, rows);
       if (link) c.header("Link", link);
       return c.json(body, 200);
     }

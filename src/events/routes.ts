@@ -247,10 +247,11 @@ export function registerEvents(app: OpenAPIHono<AppEnv>): void {
   app.openapi(listRoute, async (c) => {
     const query = c.req.valid("query");
     const secret = getConfig(c.env).JWT_SECRET;
-    const cursor = await cursorRequest(secret, c.req.url, query);
+    const list = { list: "events", query };
+    const cursor = await cursorRequest(secret, list);
     if (cursor) {
       const rows = await listEventsByCursor(database(c.env), query, cursor);
-      const { body, link } = await cursorPage(secret, c.req.url, cursor, rows);
+      const { body, link } = await cursorPage(secret, c.req.url, list, cursor, rows);
       if (link) c.header("Link", link);
       return c.json(body, 200);
     }

@@ -13,7 +13,9 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination";
  * rows), and the direction. The keyset condition `(created_at, id) < (…)` uses the
  * newest-first indexes, so a page 5,000 rows deep costs what the first does, and rows inserted
  * meanwhile are neither skipped nor repeated. Cursors are opaque and HMAC-signed, bound to the
- * filters they were made for: a forged, altered or transplanted one is 400.
+ * list (route) and the filters they were made for, as the route's schema read them: a forged,
+ * altered or transplanted one is 400, while a query parameter the route does not know is
+ * ignored, as everywhere else.
  */
 export type Position = { at: string; id: number };
 export type CursorRequest = { direction: "next" | "prev"; position: Position | null; pageSize: number };
@@ -57,10 +59,15 @@ function signingKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-/** The filters a cursor was made under: every query parameter but the paging ones, in order. */
-function filtersOf(requestUrl: string): string {
-  const params = [...new URL(requestUrl).searchParams].filter(([name]) => !CURSOR_PARAMS.has(name));
-  return JSON.stringify(params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** A list's validated query: the filters its schema knows (unknown parameters never reach it). */
+export type ListQuery = { list: string; query: Record<string, unknown> };
+
+/** What a cursor is bound to: its list, and its filters but the paging ones, in name order. */
+function filtersOf({ list, query }: ListQuery): string {
+  const filters = Object.entries(query)
+    .filter(([name, value]) => !CURSOR_PARAMS.has(name) && value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([list, filters]);
 }
 
 const b64url = (bytes: Uint8Array) =>
@@ -107,14 +114,14 @@ async function decode(secret: string, cursor: string, filters: string): Promise<
 /** The cursor request for `?cursor=` (and `page_size`); null when the list is paged by number. */
 export async function cursorRequest(
   secret: string,
-  requestUrl: string,
-  query: { cursor?: string; page?: number; page_size?: number },
+  list: ListQuery & { query: { cursor?: string; page?: number; page_size?: number } },
 ): Promise<CursorRequest | null> {
+  const { query } = list;
   if (query.cursor === undefined) return null;
   if (query.page !== undefined) throw new ApiError("BAD_REQUEST", "Use either `cursor` or `page`, not both.");
   const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
   if (query.cursor === "") return { direction: "next", position: null, pageSize };
-  const payload = await decode(secret, query.cursor, filtersOf(requestUrl));
+  const payload = await decode(secret, query.cursor, filtersOf(list));
   return { direction: payload.d, position: { at: payload.at, id: payload.id }, pageSize };
 }
 
@@ -152,6 +159,7 @@ type CursorPage<T> = { next: string | null; previous: string | null; results: T[
 export async function cursorPage<T>(
   secret: string,
   requestUrl: string,
+  list: ListQuery,
   req: CursorRequest,
   fetched: Positioned<T>[],
 ): Promise<{ body: CursorPage<T>; link: string | null }> {
@@ -160,7 +168,7 @@ export async function cursorPage<T>(
   if (req.direction === "prev") rows.reverse();
   const first = rows[0];
   const last = rows[rows.length - 1];
-  const filters = filtersOf(requestUrl);
+  const filters = filtersOf(list);
   const link = async (d: "next" | "prev", row: Positioned<T> | undefined) => {
     if (!row) return null;
     const url = new URL(requestUrl);
