@@ -22,6 +22,9 @@ export type Bindings = {
   RATE_LIMIT_WRITE: string;
   RATE_LIMIT_AUTH: string;
   RATE_LIMIT_AUTH_USERNAME: string;
+  RATE_LIMIT_REFRESH: string;
+  RATE_LIMIT_REFRESH_INVALID: string;
+  RATE_LIMIT_UNKNOWN_KEY: string;
   REFRESH_GRACE_SECONDS: string;
   MAX_BATCH_BODY_BYTES: string;
   SERVER_TIMING: string;
@@ -88,6 +91,9 @@ const configSchema = z.object({
   RATE_LIMIT_WRITE: rateLimit("RATE_LIMIT_WRITE"),
   RATE_LIMIT_AUTH: rateLimit("RATE_LIMIT_AUTH"),
   RATE_LIMIT_AUTH_USERNAME: rateLimit("RATE_LIMIT_AUTH_USERNAME"),
+  RATE_LIMIT_REFRESH: rateLimit("RATE_LIMIT_REFRESH"),
+  RATE_LIMIT_REFRESH_INVALID: rateLimit("RATE_LIMIT_REFRESH_INVALID"),
+  RATE_LIMIT_UNKNOWN_KEY: rateLimit("RATE_LIMIT_UNKNOWN_KEY"),
   REFRESH_GRACE_SECONDS: z
     .string({ error: "REFRESH_GRACE_SECONDS is required" })
     .regex(/^(10|[0-9])$/, "REFRESH_GRACE_SECONDS must be a whole number of seconds from 0 to 10")

@@ -166,3 +166,59 @@ describe("login throttling (contract sections 2 and 7)", () => {
     expect((await attempt(api, user, "wrong-password-x")).status).toBe(401);
   });
 });
+
+/** Issue 21, item 8: bogus refreshes from an office's address must not sign its users out. */
+describe("refresh and revoke throttling: per session for valid tokens, per address for the rest", () => {
+  it("an address flooded with bogus refreshes still refreshes and logs in its real sessions", async () => {
+    const api = apiWith({ RATE_LIMIT_AUTH: "5/60s", RATE_LIMIT_REFRESH: "5/60s", RATE_LIMIT_REFRESH_INVALID: "3/60s" });
+    const office = randomIp();
+    const user = await createUser("analyst");
+    const login = await api("/api/auth/token/", {
+      ip: office,
+      json: { username: user.username, password: user.password },
+    });
+    expect(login.status).toBe(200);
+    let { refresh } = (await login.json()) as { refresh: string };
+
+    // Someone behind the same address: garbage, a token of another shape, no token at all.
+    const bogus = ["garbage", `${refresh.slice(0, -4)}AAAA`, "eyJhbGciOiJub25lIn0.e30."];
+    const statuses = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await api("/api/auth/token/refresh/", { ip: office, json: { refresh: bogus[i % 3] } });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+    expect(new Set(statuses.slice(3))).toEqual(new Set([429]));
+
+    // The real session, from the same address: refreshed every time, within its own budget.
+    for (let i = 0; i < 3; i++) {
+      const res = await api("/api/auth/token/refresh/", { ip: office, json: { refresh } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("RateLimit-Policy")).toBe('"refresh";q=5;w=60');
+      ({ refresh } = (await res.json()) as { refresh: string });
+    }
+    // And a sign-in from that address is not refused either: the login budget is untouched.
+    const other = await createUser("analyst");
+    const signIn = await api("/api/auth/token/", {
+      ip: office,
+      json: { username: other.username, password: other.password },
+    });
+    expect(signIn.status).toBe(200);
+    // Logout works too, on the session's budget.
+    expect((await api("/api/auth/token/revoke/", { ip: office, json: { refresh } })).status).toBe(204);
+  });
+
+  it("one session's refreshes are bounded by its own budget, from any address", async () => {
+    const api = apiWith({ RATE_LIMIT_REFRESH: "2/60s" });
+    const user = await createUser("analyst");
+    const pair = await login(user);
+    let refresh = pair.refresh;
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await api("/api/auth/token/refresh/", { ip: randomIp(), json: { refresh } });
+      statuses.push(res.status);
+      if (res.status === 200) ({ refresh } = (await res.json()) as { refresh: string });
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+});

@@ -7,7 +7,7 @@ import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
 import { jsonRequestBody, jsonResponse, type ResponseOptions, routeResponses } from "../http/openapi";
 import { fieldError } from "../http/validation";
-import { beginLoginAttempt, throttleByIp } from "../limiter/login";
+import { beginLoginAttempt, throttleRefresh } from "../limiter/login";
 import { findUserByUsername } from "../users/store";
 import { authenticate, authorize } from "./middleware";
 import { dummyPasswordHash, verifyPassword } from "./password";
@@ -50,6 +50,12 @@ const tokenEndpoint: ResponseOptions = {
   beforeThrottle: [400, 413, 415],
 };
 
+const refreshEndpoint: ResponseOptions = { ...tokenEndpoint, throttle: "refresh" };
+const REFRESH_THROTTLE =
+  " Throttled per session (scope `refresh`): a validly signed token spends its own login's budget, so nobody " +
+  "else's failures can refuse it; anything else (no token, a forged, garbled or expired one) spends the client " +
+  "address's budget for refusals (RATE_LIMIT_REFRESH_INVALID), apart from the login budget.";
+
 const tokenRoute = createRoute({
   method: "post",
   path: "/api/auth/token/",
@@ -78,11 +84,12 @@ const refreshRoute = createRoute({
     "Returns a new access token (with the user's current role) and the next refresh token; the presented one stops " +
     "working. Presenting a token again within `REFRESH_GRACE_SECONDS` of its rotation (a retry, or concurrent " +
     "refreshes) returns the same successor; any later reuse revokes its whole family (token theft). Expired, revoked, " +
-    "tampered or access tokens, and deactivated users, get 401. Throttled per client IP (scope `auth`)." +
+    "tampered or access tokens, and deactivated users, get 401." +
+    REFRESH_THROTTLE +
     COOKIE_NOTE,
   middleware: [jsonBody()] as const,
   request: { headers: SessionModeHeadersSchema, body: jsonRequestBody(RefreshRequestSchema) },
-  responses: routeResponses({ 200: jsonResponse("Rotated", RefreshResponseSchema) }, tokenEndpoint),
+  responses: routeResponses({ 200: jsonResponse("Rotated", RefreshResponseSchema) }, refreshEndpoint),
 });
 
 const revokeRoute = createRoute({
@@ -94,12 +101,12 @@ const revokeRoute = createRoute({
   summary: "Log out: revoke a refresh token and its family",
   description:
     "Revokes the login's refresh tokens and, from the next request on, its access tokens. 204 also when the token " +
-    "was already revoked or rotated (logout is idempotent); 401 when it is not a valid refresh token. Throttled per " +
-    "client IP (scope `auth`)." +
+    "was already revoked or rotated (logout is idempotent); 401 when it is not a valid refresh token." +
+    REFRESH_THROTTLE +
     COOKIE_NOTE,
   middleware: [jsonBody()] as const,
   request: { headers: SessionModeHeadersSchema, body: jsonRequestBody(RefreshRequestSchema) },
-  responses: routeResponses({ 204: { description: "Revoked" } }, tokenEndpoint),
+  responses: routeResponses({ 204: { description: "Revoked" } }, refreshEndpoint),
 });
 
 const meRoute = createRoute({
@@ -133,15 +140,21 @@ async function presentedRefresh(
   let token = body.refresh;
   if (usesCookieSession(c)) token ??= readSessionCookie(c);
   if (!token) {
+    await throttleRefresh(c, null);
     if (usesCookieSession(c)) throw invalidRefresh("No session cookie was sent.");
     throw fieldError("json", "refresh", "This field is required.");
   }
+  let claims: RefreshClaims;
   try {
-    return { token, claims: await verifyRefreshToken(getConfig(c.env), token) };
+    claims = await verifyRefreshToken(getConfig(c.env), token);
   } catch (e) {
-    if (e instanceof InvalidTokenError) throw invalidRefresh(e.message);
-    throw e;
+    if (!(e instanceof InvalidTokenError)) throw e;
+    await throttleRefresh(c, null);
+    throw invalidRefresh(e.message);
   }
+  // Signed by us: its session's own budget, whatever it turns out to be (rotated, revoked...).
+  await throttleRefresh(c, claims);
+  return { token, claims };
 }
 
 /** Voids a login's live access tokens and closes its stream sockets; 503 if that cannot be done now. */
@@ -206,7 +219,6 @@ export function registerAuth(app: OpenAPIHono<AppEnv>): void {
   app.openapi(refreshRoute, async (c) => {
     const config = getConfig(c.env);
     const db = database(c.env);
-    await throttleByIp(c);
     const presented = await presentedRefresh(c, c.req.valid("json"));
     const presentedHash = await tokenHash(presented.token);
     const nextClaims = newRefreshClaims(config, presented.claims.userId, presented.claims.familyId);
@@ -240,7 +252,6 @@ export function registerAuth(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(revokeRoute, async (c) => {
-    await throttleByIp(c);
     const presented = await presentedRefresh(c, c.req.valid("json"));
     const family = await revokeFamilyOf(database(c.env), await tokenHash(presented.token));
     if (family) await endLogin(c, family.userId, family.familyId);

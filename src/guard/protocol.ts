@@ -29,7 +29,7 @@ export type AdmitResult =
 export type GuardSubject =
   | { type: "user"; id: number }
   | { type: "key"; hash: string }
-  | { type: "ip" | "username"; value: string };
+  | { type: "ip" | "username" | "session"; value: string };
 
 /** The Durable Object instance that guards a principal (and the login guards' instances). */
 export function guardName(who: GuardSubject): string {
@@ -42,5 +42,7 @@ export function guardName(who: GuardSubject): string {
       return `ip:${who.value}`;
     case "username":
       return `username:${who.value.toLowerCase()}`;
+    case "session":
+      return `session:${who.value}`;
   }
 }

@@ -39,11 +39,24 @@ async function failClosed<T>(c: Context<AppEnv>, call: () => Promise<T>): Promis
   }
 }
 
-/** Refresh and revoke: per client IP. */
-export async function throttleByIp(c: Context<AppEnv>): Promise<void> {
-  const rule = getConfig(c.env).RATE_LIMIT_AUTH;
-  const stub = guardNamed(c.env, { type: "ip", value: clientIp(c) });
-  enforce(c, "auth", await failClosed(c, () => stub.consume("auth", rule)));
+/**
+ * Refresh and revoke. A validly signed refresh token spends its session's budget
+ * (RATE_LIMIT_REFRESH): only that session's own holders can spend it, so nobody behind the same
+ * address can sign its users out. Anything else (no token, a forged, garbled or expired one)
+ * spends the client address's own budget for refusals (RATE_LIMIT_REFRESH_INVALID), apart from
+ * the login budget, so bogus refreshes cannot stop anyone's sign-in either.
+ */
+export async function throttleRefresh(c: Context<AppEnv>, session: { familyId: string } | null): Promise<void> {
+  const config = getConfig(c.env);
+  const decision = await failClosed(c, () =>
+    session
+      ? guardNamed(c.env, { type: "session", value: session.familyId }).consume("refresh", config.RATE_LIMIT_REFRESH)
+      : guardNamed(c.env, { type: "ip", value: clientIp(c) }).consume(
+          "refresh-invalid",
+          config.RATE_LIMIT_REFRESH_INVALID,
+        ),
+  );
+  enforce(c, "refresh", decision);
 }
 
 /**
