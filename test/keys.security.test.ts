@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateKey } from "../src/keys/format";
-import { api, createKey, createUser, db, problem, type TestUser } from "./helpers";
+import { api, apiWith, createKey, createUser, db, problem, roundTrips, type TestUser } from "./helpers";
 
 let admin: TestUser;
 beforeAll(async () => {
@@ -88,5 +88,59 @@ describe("API key security (contract section 9)", () => {
     const res = await api("/api/keys/1/", { method: "PATCH", token: admin.token, json: {} });
     expect(res.status).toBe(405);
     expect(res.headers.get("Allow")).toBe("DELETE, GET, HEAD");
+  });
+});
+
+describe("guessing API keys (issue 21, item 2)", () => {
+  const budget = apiWith({ RATE_LIMIT_UNKNOWN_KEY: "5/60s" });
+  const from = () => `203.0.113.${Math.floor(Math.random() * 250) + 1}-${crypto.randomUUID().slice(0, 4)}`;
+  const send = (key: string, ip: string) => budget("/api/events/", { token: key, ip, json: event });
+
+  it("300 invented keys from one address cost at most the budget's look-ups, then 429 before the database", async () => {
+    const ip = from();
+    const known = await createKey(admin, { scopes: ["ingest"] });
+    expect((await send(known.key, ip)).status).toBe(201);
+
+    const statuses: number[] = [];
+    let lookups = 0;
+    for (let i = 0; i < 300; i++) {
+      const res = await send(generateKey(), ip);
+      statuses.push(res.status);
+      lookups += roundTrips(res);
+      if (res.status === 429) {
+        expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
+        expect(res.headers.get("RateLimit-Policy")).toBe('"unknown-key";q=5;w=60');
+      }
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
+    expect(lookups).toBe(5);
+
+    // The key this address already used is answered from memory, unhindered.
+    expect((await send(known.key, ip)).status).toBe(201);
+    // Another address has its own budget.
+    expect((await send(generateKey(), from())).status).toBe(401);
+  });
+
+  it("the same invented key again costs no look-up at all; keys that exist never spend the budget", async () => {
+    const ip = from();
+    const invented = generateKey();
+    const first = await send(invented, ip);
+    expect(first.status).toBe(401);
+    expect(roundTrips(first)).toBe(1);
+    for (let i = 0; i < 20; i++) {
+      const again = await send(invented, ip);
+      expect(again.status).toBe(401);
+      expect(roundTrips(again)).toBe(0);
+    }
+
+    // Eight real keys, each used for the first time from this address: the budget of 5 is given back each time.
+    for (let i = 0; i < 8; i++) {
+      const key = await createKey(admin, { scopes: ["ingest"] });
+      expect((await send(key.key, ip)).status).toBe(201);
+    }
+    const left = [];
+    for (let i = 0; i < 5; i++) left.push((await send(generateKey(), ip)).status);
+    expect(left).toEqual([401, 401, 401, 401, 429]);
   });
 });

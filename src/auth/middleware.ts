@@ -6,6 +6,7 @@ import { guard } from "../guard/stub";
 import { ApiError } from "../http/errors";
 import { isWellFormedKey, KEY_PREFIX, keyHash } from "../keys/format";
 import { enforce, ruleFor } from "../limiter/headers";
+import { clientIp } from "../limiter/login";
 import { can, type Permission, type ThrottleScope, throttleScope } from "./permissions";
 import { InvalidTokenError, verifyAccessToken } from "./tokens";
 
@@ -133,6 +134,29 @@ function noteRead(userId: number, result: AdmitResult | null): void {
   refusedUntil.set(userId, until);
 }
 
+/**
+ * API keys that do not exist, by hash, per isolate, for UNKNOWN_FOR_MS: a client repeating an
+ * invented (or deleted) key is answered 401 without a Durable Object call or a query. Keys are
+ * 256 random bits, so a hash remembered here cannot be one created meanwhile; revoked keys are
+ * not kept here (their own object refuses them). Bounded: the oldest is forgotten first.
+ */
+const UNKNOWN_MAX = 10_000;
+const UNKNOWN_FOR_MS = 60_000;
+const unknownKeys = new Map<string, number>();
+
+function knownUnknown(hash: string): boolean {
+  const until = unknownKeys.get(hash);
+  if (until === undefined) return false;
+  if (until > Date.now()) return true;
+  unknownKeys.delete(hash);
+  return false;
+}
+
+function rememberUnknown(hash: string): void {
+  if (unknownKeys.size >= UNKNOWN_MAX) unknownKeys.delete(unknownKeys.keys().next().value ?? "");
+  unknownKeys.set(hash, Date.now() + UNKNOWN_FOR_MS);
+}
+
 /** The guard's answer, or null when it cannot be reached and the credential may go on without it. */
 async function admit(
   c: Context<AppEnv>,
@@ -141,14 +165,22 @@ async function admit(
   scope: ThrottleScope,
   options: AuthorizeOptions,
 ): Promise<AdmitResult | null> {
+  if (credential.type === "key" && knownUnknown(credential.hash))
+    throw unauthorized("Invalid API key.", "invalid_token");
   try {
-    return await guard(c.env, credential).admit({
+    const config = getConfig(c.env);
+    const result = await guard(c.env, credential).admit({
       credential,
       permission,
       scope,
-      rule: ruleFor(getConfig(c.env), scope),
+      rule: ruleFor(config, scope),
       cost: options.cost?.(c) ?? 1,
+      lookup: credential.type === "key" ? { ip: clientIp(c), rule: ruleFor(config, "unknown-key") } : undefined,
     });
+    if (result.outcome === "unauthenticated" && result.unknownKey && credential.type === "key") {
+      rememberUnknown(credential.hash);
+    }
+    return result;
   } catch (error) {
     if (credential.type === "key") {
       console.error(logLine(c, "guard unreachable; refusing API key", error));
@@ -171,6 +203,11 @@ function apply(c: Context<AppEnv>, scope: ThrottleScope, result: AdmitResult | n
   }
   recordRoundTrips(result.dbRoundTrips);
   if (result.outcome === "unauthenticated") throw unauthorized(result.detail, "invalid_token");
+  // Too many keys nobody holds, from this address: refused before any database look-up.
+  if (result.outcome === "gated") {
+    enforce(c, "unknown-key", result.decision);
+    return;
+  }
   if (result.outcome === "forbidden") throw forbidden();
   enforce(c, scope, result.decision);
   c.set("principal", result.principal);

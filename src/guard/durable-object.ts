@@ -6,9 +6,9 @@ import type { Bindings } from "../env";
 import type { RateLimitDecision } from "../limiter/gcra";
 import type { RateLimitRule } from "../limiter/rule";
 import { Buckets } from "./buckets";
-import { KeyState } from "./key-state";
+import { KeyState, type LookupGate } from "./key-state";
 import { LoginIps } from "./login-ips";
-import type { AdmitRequest, AdmitResult } from "./protocol";
+import { type AdmitRequest, type AdmitResult, guardName } from "./protocol";
 import { UserTokens } from "./user-tokens";
 
 /**
@@ -56,9 +56,12 @@ export class PrincipalGuard extends DurableObject<Bindings> {
       if (detail) return { outcome: "unauthenticated", detail, dbRoundTrips };
       principal = credential.principal;
     } else {
-      const check = await this.key.check(credential.hash, now);
+      const check = await this.key.check(credential.hash, now, this.lookupGate(request.lookup));
+      if ("gated" in check) return { outcome: "gated", decision: check.gated, dbRoundTrips: 0 };
       dbRoundTrips = check.dbRoundTrips;
-      if (!check.valid) return { outcome: "unauthenticated", detail: check.detail, dbRoundTrips };
+      if (!check.valid) {
+        return { outcome: "unauthenticated", detail: check.detail, dbRoundTrips, unknownKey: check.unknown };
+      }
       principal = check.principal;
     }
     if (!can(principal, request.permission)) return { outcome: "forbidden", principal, dbRoundTrips };
@@ -93,6 +96,16 @@ export class PrincipalGuard extends DurableObject<Bindings> {
     this.scheduleCleanup();
   }
 
+  /** A key look-up from this address (ip instances): within its budget, or refused. */
+  gateLookup(rule: RateLimitRule): RateLimitDecision {
+    return this.spend("key-lookup", rule, 1, Date.now());
+  }
+
+  /** The key looked up existed: its look-up is given back (ip instances). */
+  lookupFound(rule: RateLimitRule): void {
+    this.buckets.refund("key-lookup", rule, 1, Date.now());
+  }
+
   /** Voids every access token issued under an older generation (user instances). */
   async voidTokensBefore(generation: number): Promise<void> {
     await this.userTokens.voidBefore(generation);
@@ -115,6 +128,20 @@ export class PrincipalGuard extends DurableObject<Bindings> {
     const done = [...this.buckets.cleanup(now), ...this.userTokens.cleanup(now), ...this.loginIps.cleanup(now)];
     if (done.length) await this.ctx.storage.delete(done);
     this.scheduleCleanup();
+  }
+
+  /** The client address's look-up budget, kept by that address's own instance. */
+  private lookupGate(lookup: AdmitRequest["lookup"]): LookupGate | undefined {
+    if (!lookup) return undefined;
+    const address = () => this.env.GUARD.get(this.env.GUARD.idFromName(guardName({ type: "ip", value: lookup.ip })));
+    return {
+      admit: () => address().gateLookup(lookup.rule),
+      // Awaited (once per key per object lifetime) so the next look-up sees the budget back.
+      found: () =>
+        address()
+          .lookupFound(lookup.rule)
+          .catch(() => {}),
+    };
   }
 
   private spend(scope: string, rule: RateLimitRule, cost: number, now: number): RateLimitDecision {

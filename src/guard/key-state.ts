@@ -1,6 +1,7 @@
 import type { KeyPrincipal } from "../auth/principal";
 import type { Db } from "../db/client";
 import { findKeyByHash, type KeyRecord, touchKey } from "../keys/store";
+import type { RateLimitDecision } from "../limiter/gcra";
 import { parseRateLimit } from "../limiter/rule";
 
 const REVOKED = "revoked";
@@ -13,7 +14,14 @@ const TOUCH_EVERY_MS = 60_000;
 
 export type KeyCheck =
   | { valid: true; principal: KeyPrincipal; dbRoundTrips: number }
-  | { valid: false; detail: string; dbRoundTrips: number };
+  | { valid: false; detail: string; dbRoundTrips: number; unknown?: boolean }
+  | { valid: false; gated: RateLimitDecision; dbRoundTrips: 0 };
+
+/**
+ * The client address's budget for database look-ups of keys not held in memory: asked before
+ * the look-up, given back when the key turns out to exist (so only unknown keys spend it).
+ */
+export type LookupGate = { admit(): Promise<RateLimitDecision>; found(): Promise<void> };
 
 /**
  * One API key's validity, held by the key's own Durable Object: read from the database on first
@@ -38,11 +46,16 @@ export class KeyState {
     return true;
   }
 
-  async check(hash: string, now: number): Promise<KeyCheck> {
+  async check(hash: string, now: number, gate?: LookupGate): Promise<KeyCheck> {
     let dbRoundTrips = 0;
     if (this.record === undefined) {
+      if (gate) {
+        const decision = await gate.admit();
+        if (!decision.allowed) return { valid: false, gated: decision, dbRoundTrips: 0 };
+      }
       dbRoundTrips = 1;
       await this.reload(hash, now);
+      if (this.record) await gate?.found();
     } else if (now - this.loadedAt > (this.record === null ? UNKNOWN_FOR_MS : RELOAD_AFTER_MS)) {
       // Answered from memory while the row is read again, off the response path.
       this.waitUntil(
@@ -52,7 +65,7 @@ export class KeyState {
       );
     }
     const record = this.record;
-    if (!record) return { valid: false, detail: "Invalid API key.", dbRoundTrips };
+    if (!record) return { valid: false, detail: "Invalid API key.", dbRoundTrips, unknown: true };
     if (this.revoked || record.revokedAt !== null)
       return { valid: false, detail: "API key has been revoked.", dbRoundTrips };
     if (record.expiresAt !== null && record.expiresAt <= now)

@@ -19,10 +19,18 @@ export type AdmitRequest = {
   rule: RateLimitRule;
   /** Budget to spend (a batch of N events costs N). */
   cost: number;
+  /**
+   * For an API key: the client address, and the budget it has for looking up keys no Durable
+   * Object holds yet (RATE_LIMIT_UNKNOWN_KEY): guessed keys are stopped before the database.
+   */
+  lookup?: { ip: string; rule: RateLimitRule };
 };
 
 export type AdmitResult =
-  | { outcome: "unauthenticated"; detail: string; dbRoundTrips: number }
+  /** `unknownKey`: no such API key exists (the Worker may remember that for a while). */
+  | { outcome: "unauthenticated"; detail: string; dbRoundTrips: number; unknownKey?: boolean }
+  /** The address spent its budget for looking up keys: refused before the database. */
+  | { outcome: "gated"; decision: RateLimitDecision; dbRoundTrips: 0 }
   | { outcome: "forbidden"; principal: Principal; dbRoundTrips: number }
   | { outcome: "throttled" | "admitted"; principal: Principal; decision: RateLimitDecision; dbRoundTrips: number };
 

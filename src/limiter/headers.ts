@@ -12,7 +12,7 @@ import type { RateLimitRule } from "./rule";
  * is admitted; one that costs more than the whole quota (a batch larger than the budget) is 413,
  * with no Retry-After, since no wait would ever admit it.
  */
-export type Scope = "ingest" | "read" | "write" | "auth" | "refresh";
+export type Scope = "ingest" | "read" | "write" | "auth" | "refresh" | "unknown-key";
 
 export function ruleFor(config: Config, scope: Scope): RateLimitRule {
   switch (scope) {
@@ -26,6 +26,8 @@ export function ruleFor(config: Config, scope: Scope): RateLimitRule {
       return config.RATE_LIMIT_AUTH;
     case "refresh":
       return config.RATE_LIMIT_REFRESH;
+    case "unknown-key":
+      return config.RATE_LIMIT_UNKNOWN_KEY;
   }
 }
 
