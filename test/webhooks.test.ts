@@ -1,6 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
+import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ingest } from "../src/events/ingest";
@@ -8,6 +9,7 @@ import worker from "../src/index";
 import { runScheduled } from "../src/scheduled";
 import type { DeadLetter, DeliveryMessage } from "../src/webhooks/queue";
 import { insertPing, requeueUnattempted } from "../src/webhooks/store";
+import { ipv6Groups } from "../src/webhooks/url-rules";
 import { api, apiWith, createUser, db, problem, type TestUser } from "./helpers";
 
 /**
@@ -127,6 +129,40 @@ describe("webhooks (contract section 13)", () => {
       "https://localhost/x",
       "https://metadata.google.internal/x",
       "https://intranet/x",
+      // Spellings that reach the same local names (issue 21, item 5): fully qualified, percent-
+      // encoded, full-width, special-use and cluster-local names.
+      "https://localhost./x",
+      "https://localhost%2e/x",
+      "https://LOCALHOST%2E./x",
+      "https://\uff4c\uff4f\uff43\uff41\uff4c\uff48\uff4f\uff53\uff54/x",
+      "https://foo.local./x",
+      "https://x.internal./x",
+      "https://a.localhost./x",
+      "https://router.home.arpa./x",
+      "https://localhost.localdomain/x",
+      "https://kubernetes.default.svc/x",
+      "https://api.default.svc.cluster.local/x",
+      "https://printer.lan/x",
+      "https://hidden.onion/x",
+      "https://127.0.0.1./x",
+      // IPv6 blocks that are not public or that tunnel to an IPv4 address inside.
+      "https://[fec0::]/x",
+      "https://[fec0::1]/x",
+      "https://[2002:7f00:1::]/x",
+      "https://[2002:a00:1::1]/x",
+      "https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/x",
+      "https://[2001::7f00:1]/x",
+      "https://[64:ff9b::7f00:1]/x",
+      "https://[64:ff9b::10.0.0.1]/x",
+      "https://[64:ff9b:1::1]/x",
+      "https://[::ffff:7f00:1]/x",
+      "https://[::127.0.0.1]/x",
+      "https://[::]/x",
+      "https://[0:0:0:0:0:0:0:1]/x",
+      "https://[fe80::1]/x",
+      "https://[ff02::1]/x",
+      "https://[2001:db8::1]/x",
+      "https://[100::1]/x",
       `http://${HOOKS}/x`,
       `https://user:pass@${HOOKS}/x`,
       "ftp://example.com/x",
@@ -153,6 +189,63 @@ describe("webhooks (contract section 13)", () => {
       json: { url: "http://10.0.0.5/in", events: ["alert.created"] },
     });
     expect(privateNet.status).toBe(400);
+  });
+
+  it("accepts public hosts, including the IPv6 forms of public IPv4 addresses", async () => {
+    for (const url of [
+      `https://${HOOKS}/x`,
+      "https://203.0.114.7/x",
+      "https://[2606:4700:4700::1111]/x",
+      "https://[2002:cb00:7207::1]/x",
+      "https://[64:ff9b::808:808]/x",
+      "https://hooks.example.com./x",
+    ]) {
+      const res = await api("/api/webhooks/", { token: admin.token, json: { url, events: ["alert.created"] } });
+      expect(res.status, url).toBe(201);
+      const { id } = (await res.json()) as Created;
+      expect((await api(`/api/webhooks/${id}/`, { method: "DELETE", token: admin.token })).status).toBe(204);
+    }
+  });
+
+  it("reads every IPv6 spelling the URL parser produces back to the address written", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), (groups) => {
+        // The parser compresses zero runs, drops leading zeros and writes ::ffff: tails as hex.
+        const host = new URL(`https://[${groups.map((g) => g.toString(16)).join(":")}]/`).hostname;
+        expect(ipv6Groups(host.slice(1, -1))).toEqual(groups);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(ipv6Groups("::ffff:127.0.0.1")).toEqual([0, 0, 0, 0, 0, 0xffff, 0x7f00, 1]);
+    for (const bad of [
+      "1::2::3",
+      "1:2:3:4:5:6:7",
+      "1:2:3:4:5:6:7:8:9",
+      "::1.2.3.256",
+      "12345::",
+      "1:2:3:4:5:6:7:8::",
+    ]) {
+      expect(ipv6Groups(bad), bad).toBeNull();
+    }
+  });
+
+  it("a target that slipped past the rules is refused at delivery: failed at once, reason kept, nothing sent", async () => {
+    const hook = await subscribe({ url: `https://${HOOKS}${uniquePath()}` });
+    // As if written before these rules existed, or straight into the database.
+    await db().execute(sql`update webhooks set url = 'https://localhost./x' where id = ${hook.id}`);
+    const delivery = await insertPing(db(), hook.id);
+    if (!delivery) throw new Error("no delivery");
+    const before = received.length;
+    const result = await consume(delivery.id);
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await deliveryRow(delivery.id)).toMatchObject({
+      status: "failed",
+      attempts: 0,
+      last_error: "refused target: Must point at a public host name, not a local, internal or special-use one.",
+    });
+    expect(received.length).toBe(before);
+    await db().execute(sql`delete from webhooks where id = ${hook.id}`);
   });
 
   it("an alert change is delivered through the queue, signed as Standard Webhooks", async () => {

@@ -49,6 +49,13 @@ async function handle(message: Message<DeliveryMessage>, env: Bindings, config: 
   const delivery = await findPendingDelivery(db, message.body.deliveryId);
   // Deleted with its webhook, or already settled (a duplicate message): nothing to do.
   if (!delivery) return message.ack();
+  // A target the rules refuse (stored before they tightened, or written around the API) would be
+  // refused on every retry too: failed at once, with the reason, and nothing sent.
+  const refused = webhookUrlProblem(delivery.url, config.WEBHOOK_ALLOW_INSECURE);
+  if (refused) {
+    await markFailed(db, delivery.id, `refused target: ${refused}`);
+    return message.ack();
+  }
   const attempt = await attemptDelivery(delivery, config);
   if (attempt.ok) {
     await recordAttempt(db, delivery.id, { status: "delivered", code: attempt.code, error: null });
@@ -61,10 +68,8 @@ async function handle(message: Message<DeliveryMessage>, env: Bindings, config: 
   message.ack();
 }
 
-/** POSTs the delivery, signed; never follows a redirect (it could lead anywhere). */
+/** POSTs the delivery, signed, to a target the URL rules allow; never follows a redirect (it could lead anywhere). */
 async function attemptDelivery(delivery: PendingDelivery, config: Config): Promise<Attempt> {
-  const problem = webhookUrlProblem(delivery.url, config.WEBHOOK_ALLOW_INSECURE);
-  if (problem) return { ok: false, code: null, error: `refused target: ${problem}` };
   const body = JSON.stringify(delivery.payload);
   const secret = await decryptSecret(config.WEBHOOK_ENCRYPTION_KEY, delivery.secretCiphertext);
   const headers = await signatureHeaders(secret, webhookMessageId(delivery.id), Math.floor(Date.now() / 1000), body);

@@ -24,9 +24,11 @@ export const WebhookCreateSchema = z
       .openapi({
         format: "uri",
         description:
-          "https:// to a public host: no credentials, no loopback, private, link-local, reserved or metadata " +
-          "address, no single-label or local name (`localhost`, `*.local`, `*.internal`); http:// and loopback " +
-          "only where WEBHOOK_ALLOW_INSECURE=on (local development)",
+          "https:// to a public host: no credentials; no loopback, private, link-local, site-local, reserved or " +
+          "metadata address, nor an IPv6 form that embeds or tunnels to one (IPv4-mapped, NAT64, 6to4, Teredo); " +
+          "no single-label or special-use name however spelled (`localhost.`, `*.local`, `*.internal`, " +
+          "`*.home.arpa`, `*.localdomain`, `*.svc`); http:// and loopback only where WEBHOOK_ALLOW_INSECURE=on " +
+          "(local development). Checked again before every delivery.",
         example: "https://hooks.example.com/vigil",
       }),
     events: distinct(
