@@ -30,6 +30,8 @@ export type Bindings = {
   SERVER_TIMING: string;
   /** Optional; the origin clients reach the API at (see publicUrl()). */
   PUBLIC_BASE_URL?: string;
+  STREAM_MAX_SOCKETS_PER_PRINCIPAL: string;
+  STREAM_MAX_SOCKETS: string;
   WEBHOOK_RETRY_SECONDS: string;
   WEBHOOK_ALLOW_INSECURE: string;
   WEBHOOK_ENCRYPTION_KEY: string;
@@ -99,6 +101,8 @@ const configSchema = z.object({
     .regex(/^(10|[0-9])$/, "REFRESH_GRACE_SECONDS must be a whole number of seconds from 0 to 10")
     .transform(Number),
   MAX_BATCH_BODY_BYTES: positiveInt("MAX_BATCH_BODY_BYTES"),
+  STREAM_MAX_SOCKETS_PER_PRINCIPAL: positiveInt("STREAM_MAX_SOCKETS_PER_PRINCIPAL"),
+  STREAM_MAX_SOCKETS: positiveInt("STREAM_MAX_SOCKETS"),
   WEBHOOK_RETRY_SECONDS: z
     .string({ error: "WEBHOOK_RETRY_SECONDS is required" })
     .regex(

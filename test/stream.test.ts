@@ -1,11 +1,20 @@
-import { evictDurableObject } from "cloudflare:test";
+import {
+  createExecutionContext,
+  evictDurableObject,
+  runDurableObjectAlarm,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { STREAM_TICKET_SECONDS, signServiceToken, signStreamTicket } from "../src/auth/tokens";
 import { getConfig } from "../src/env";
+import worker from "../src/index";
 import { REVOCATIONS_PURPOSE } from "../src/internal/protocol";
+import type { Subscriber } from "../src/push/stream-hub";
 import { streamHub } from "../src/push/stub";
-import { api, BASE, createKey, createUser, login, problem, type TestUser } from "./helpers";
+import { api, BASE, createKey, createUser, db, login, problem, type TestUser } from "./helpers";
 
 let admin: TestUser;
 let analyst: TestUser;
@@ -15,11 +24,18 @@ beforeAll(async () => {
 
 type Frame = { type: string; alert: { id: number; status: string; event_count: number; assignee: string | null } };
 
-/** Opens the stream as a client would; collects every frame. */
-async function connect(query = "", headers: Record<string, string> = {}) {
-  const res = await exports.default.fetch(
-    new Request(`${BASE}/api/alerts/stream/${query}`, { headers: { Upgrade: "websocket", ...headers } }),
-  );
+/**
+ * Opens the stream as a client would; collects every frame. With `overrides`, through a Worker
+ * whose configuration differs (the hub is the same one).
+ */
+async function connect(query = "", headers: Record<string, string> = {}, overrides?: Partial<Cloudflare.Env>) {
+  const request = new Request(`${BASE}/api/alerts/stream/${query}`, { headers: { Upgrade: "websocket", ...headers } });
+  let res: Response;
+  if (overrides) {
+    const ctx = createExecutionContext();
+    res = await worker.fetch(request, { ...env, ...overrides }, ctx);
+    await waitOnExecutionContext(ctx);
+  } else res = await exports.default.fetch(request);
   const socket = res.webSocket;
   if (res.status !== 101 || !socket) return { res, socket: null, frames: [] as Frame[], texts: [] as string[] };
   socket.accept();
@@ -46,6 +62,23 @@ const closeCode = (socket: WebSocket, withinMs = 3000) =>
     socket.addEventListener("close", (e) => resolve(e.code));
     setTimeout(() => resolve(null), withinMs);
   });
+
+/** What the Worker hands the hub for an upgrade, for tests that talk to the hub directly. */
+const subscriber = (principal: string, expiresAt: number | null, total = 100_000): Subscriber => ({
+  owners: [principal],
+  expiresAt,
+  key: null,
+  limits: { perPrincipal: 10, total },
+});
+/** An upgrade straight to the hub; the socket, accepted, or the hub's status. */
+async function subscribeDirectly(who: Subscriber): Promise<WebSocket | number> {
+  const res = await streamHub(env).fetch("https://hub/subscribe", {
+    headers: { Upgrade: "websocket", "X-Vigil-Subscriber": JSON.stringify(who) },
+  });
+  if (!res.webSocket) return res.status;
+  res.webSocket.accept();
+  return res.webSocket;
+}
 
 describe("the live stream (contract section 13)", () => {
   it("sends alert.created, then alert.updated for grouping and for status and assignee changes", async () => {
@@ -229,7 +262,7 @@ describe("the live stream (contract section 13)", () => {
     const res = await hub.fetch("https://hub/subscribe", {
       headers: {
         Upgrade: "websocket",
-        "X-Vigil-Subscriber": JSON.stringify({ owners: [], expiresAt: Date.now() - 1 }),
+        "X-Vigil-Subscriber": JSON.stringify(subscriber("user:expired-token", Date.now() - 1)),
       },
     });
     const socket = res.webSocket;
@@ -238,5 +271,142 @@ describe("the live stream (contract section 13)", () => {
     const closed = closeCode(socket);
     await hub.broadcast(['{"type":"alert.updated"}']);
     expect(await closed).toBe(4001);
+  });
+});
+
+describe("stream socket caps (issue 21, item 1)", () => {
+  const openSockets = (results: Awaited<ReturnType<typeof connect>>[]) =>
+    results.flatMap(({ socket }) => (socket ? [socket] : []));
+
+  it("a user gets at most 10 sockets across all sessions; the 11th upgrade is 429 with a true Retry-After, and no socket is closed", async () => {
+    const user = await createUser("analyst");
+    const [first, second] = [await login(user), await login(user)];
+    const opened = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => connect("", bearer((i % 2 ? first : second).access))),
+    );
+    expect(opened.map((o) => o.res.status)).toEqual(Array(10).fill(101));
+    const closes = openSockets(opened).map((socket) => closeCode(socket, 500));
+
+    const refused = await connect("", bearer(first.access));
+    expect(refused.res.status).toBe(429);
+    expect(refused.socket).toBeNull();
+    const body = (await problem(refused.res)) as { detail: string };
+    expect(body.detail).toMatch(/already has 10 stream sockets open/);
+    // The earliest of the ten to expire is an access token: it goes within its lifetime.
+    const retryAfter = Number(refused.res.headers.get("Retry-After"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(getConfig(env).ACCESS_TOKEN_TTL_SECONDS);
+    expect(await Promise.all(closes)).toEqual(Array(10).fill(null));
+    expect(await streamHub(env).subscribers({ type: "user", id: user.id })).toBe(10);
+
+    // Someone else is not affected, and a closed socket makes room again.
+    const other = await connect("", bearer(analyst.token));
+    expect(other.res.status).toBe(101);
+    other.socket?.close(1000, "done");
+    const [one, ...rest] = openSockets(opened);
+    one?.close(1000, "done");
+    await vi.waitFor(async () => expect(await streamHub(env).subscribers({ type: "user", id: user.id })).toBe(9));
+    const again = await connect("", bearer(second.access));
+    expect(again.res.status).toBe(101);
+    for (const socket of [...rest, again.socket]) socket?.close(1000, "done");
+  });
+
+  it("a key without expiry at its cap is 429 without Retry-After: no wait would be sure to help", async () => {
+    const reader = await createKey(admin, { scopes: ["read"] });
+    const limited = { STREAM_MAX_SOCKETS_PER_PRINCIPAL: "2" };
+    const opened = [await connect("", bearer(reader.key), limited), await connect("", bearer(reader.key), limited)];
+    expect(opened.map((o) => o.res.status)).toEqual([101, 101]);
+    const refused = await connect("", bearer(reader.key), limited);
+    expect(refused.res.status).toBe(429);
+    expect(refused.res.headers.get("Retry-After")).toBeNull();
+    expect(((await problem(refused.res)) as { detail: string }).detail).toMatch(/Close one of them first/);
+    for (const socket of openSockets(opened)) socket.close(1000, "done");
+  });
+
+  it("concurrent upgrades never exceed the cap", async () => {
+    const user = await createUser("analyst");
+    const results = await Promise.all(Array.from({ length: 30 }, () => connect("", bearer(user.token))));
+    const statuses = results.map((r) => r.res.status);
+    expect(statuses.filter((s) => s === 101)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+    expect(await streamHub(env).subscribers({ type: "user", id: user.id })).toBe(10);
+    for (const socket of openSockets(results)) socket.close(1000, "done");
+  });
+
+  it("the hub's total cap holds across principals (STREAM_MAX_SOCKETS)", async () => {
+    const baseline = await streamHub(env).subscribers();
+    const total = { STREAM_MAX_SOCKETS: String(baseline + 2) };
+    const [a, b, c] = await Promise.all([createUser("analyst"), createUser("analyst"), createUser("analyst")]);
+    const opened = [await connect("", bearer(a.token), total), await connect("", bearer(b.token), total)];
+    expect(opened.map((o) => o.res.status)).toEqual([101, 101]);
+    const refused = await connect("", bearer(c.token), total);
+    expect(refused.res.status).toBe(429);
+    expect(((await problem(refused.res)) as { detail: string }).detail).toMatch(
+      new RegExp(`stream already has ${baseline + 2} sockets open`),
+    );
+    expect(Number(refused.res.headers.get("Retry-After"))).toBeGreaterThan(0);
+    for (const socket of openSockets(opened)) socket.close(1000, "done");
+  });
+
+  it("Retry-After comes true: by then the counted socket has expired, and the upgrade closes it (4001) to make room", async () => {
+    const principal = `user:retry-${crypto.randomUUID()}`;
+    const soon = Date.now() + 1500;
+    const held = await Promise.all(Array.from({ length: 10 }, () => subscribeDirectly(subscriber(principal, soon))));
+    const refusal = await streamHub(env).fetch("https://hub/subscribe", {
+      headers: { Upgrade: "websocket", "X-Vigil-Subscriber": JSON.stringify(subscriber(principal, null)) },
+    });
+    expect(refusal.status).toBe(429);
+    const { retryAfter } = (await refusal.json()) as { retryAfter: number };
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(2);
+    const closes = held.map((socket) => (typeof socket === "number" ? Promise.resolve(socket) : closeCode(socket)));
+    await new Promise((r) => setTimeout(r, retryAfter * 1000));
+    const admitted = await subscribeDirectly(subscriber(principal, null));
+    expect(admitted).not.toBeTypeOf("number");
+    expect(await Promise.all(closes)).toEqual(Array(10).fill(4001));
+    if (typeof admitted !== "number") admitted.close(1000, "done");
+  });
+
+  it("500 sockets opened and closed leave nothing behind in the hub", async () => {
+    const hub = streamHub(env);
+    const baseline = await hub.subscribers();
+    const storedBefore = await runInDurableObject(hub, (_, state) => state.storage.list().then((m) => m.size));
+    const run = crypto.randomUUID();
+    const sockets = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => subscribeDirectly(subscriber(`user:flood-${run}-${i % 50}`, null))),
+    );
+    expect(sockets.every((s) => typeof s !== "number")).toBe(true);
+    expect(await hub.subscribers()).toBe(baseline + 500);
+    for (const socket of sockets) if (typeof socket !== "number") socket.close(1000, "done");
+    await vi.waitFor(async () => expect(await hub.subscribers()).toBe(baseline), { timeout: 10_000 });
+    // Sockets are the hub's only per-subscriber state: no storage grew with them.
+    expect(await runInDurableObject(hub, (_, state) => state.storage.list().then((m) => m.size))).toBe(storedBefore);
+  });
+
+  it("key sockets are re-checked at least every access-token lifetime: a key revoked behind the hub's back is closed (4001)", async () => {
+    const [revoked, kept] = [
+      await createKey(admin, { scopes: ["read"] }),
+      await createKey(admin, { scopes: ["read"] }),
+    ];
+    const hub = streamHub(env);
+    const before = Date.now();
+    const [gone, stays] = [await connect("", bearer(revoked.key)), await connect("", bearer(kept.key))];
+    if (!gone.socket || !stays.socket) throw new Error("no socket");
+    const ttl = getConfig(env).ACCESS_TOKEN_TTL_SECONDS * 1000;
+    // An alarm is due within one access-token lifetime of the first key socket.
+    const alarm = await runInDurableObject(hub, (_, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect(alarm as number).toBeLessThanOrEqual(Date.now() + ttl);
+    // Revoked in the database only, as if the close call of the revocation had been lost.
+    await db().execute(sql`update api_keys set revoked_at = now() where id = ${revoked.id}`);
+    const [goneClosed, staysClosed] = [closeCode(gone.socket), closeCode(stays.socket, 1500)];
+    await runInDurableObject(hub, (_, state) => state.storage.put("recheck-at", before));
+    expect(await runDurableObjectAlarm(hub)).toBe(true);
+    expect(await goneClosed).toBe(4001);
+    expect(await staysClosed).toBeNull();
+    // The next re-check is one lifetime on, for the key socket still open.
+    const next = await runInDurableObject(hub, (_, state) => state.storage.get<number>("recheck-at"));
+    expect(next).toBeGreaterThan(Date.now() + ttl - 5000);
+    stays.socket.close(1000, "done");
   });
 });

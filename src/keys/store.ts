@@ -4,7 +4,7 @@ import type { KeyScope } from "../db/schema";
 import { isoUtc } from "../db/sql";
 import type { PageRequest } from "../http/pagination";
 
-/** The api_keys table's only door: the Worker, the key's Durable Object and the keys CLI. */
+/** The api_keys table's only door: the Worker, the key's Durable Object, the stream hub and the keys CLI. */
 
 /** What a key's Durable Object keeps in memory (times in epoch milliseconds). */
 export type KeyRecord = {
@@ -52,6 +52,15 @@ export async function findKeyByHash(db: Db, hash: string): Promise<KeyRecord | n
            ${epochMs("last_used_at")} as "lastUsedAt", ${epochMs("revoked_at")} as "revokedAt"
     from api_keys where key_hash = ${hash}`);
   return rows[0] ?? null;
+}
+
+/** Of these key hashes, those whose keys may still read: not revoked, not expired, scope `read`. */
+export async function readableKeyHashes(db: Db, hashes: string[]): Promise<Set<string>> {
+  const { rows } = await db.execute<{ key_hash: string }>(sql`
+    select key_hash from api_keys
+    where key_hash in (select jsonb_array_elements_text(${JSON.stringify(hashes)}::jsonb)) and revoked_at is null
+      and (expires_at is null or expires_at > now()) and 'read' = any(scopes)`);
+  return new Set(rows.map((r) => r.key_hash));
 }
 
 /** `last_used_at` only moves forward, whichever write lands last. */

@@ -9,7 +9,7 @@ import { type AppEnv, getConfig } from "../env";
 import type { Credential } from "../guard/protocol";
 import { ApiError } from "../http/errors";
 import { jsonResponse, routeResponses } from "../http/openapi";
-import { ownersOf, SUBSCRIBER_HEADER, type Subscriber } from "./stream-hub";
+import { ownersOf, type Refusal, SUBSCRIBER_HEADER, type Subscriber } from "./stream-hub";
 import { streamHub } from "./stub";
 
 const security = [{ bearerAuth: [] }];
@@ -48,6 +48,24 @@ function streamCredential(): MiddlewareHandler<AppEnv> {
 function expiryOf(credential: Credential, principal: Principal): number | null {
   if (credential.type === "user") return credential.expiresAt ?? null;
   return principal.type === "key" ? principal.expiresAt : null;
+}
+
+/**
+ * A cap on open sockets was reached (see stream-hub.ts). Retry-After only when the hub can say
+ * when a counted socket will have gone; a ticket used for the refused upgrade stays spent.
+ */
+function tooManySockets(refusal: Refusal): ApiError {
+  const whose =
+    refusal.cap === "principal"
+      ? `This credential's user or key already has ${refusal.limit} stream sockets open`
+      : `The stream already has ${refusal.limit} sockets open`;
+  const when =
+    refusal.retryAfter === null
+      ? "Close one of them first."
+      : `Close one first, or retry in ${refusal.retryAfter} s, when one of them will have expired.`;
+  return new ApiError("RATE_LIMITED", `${whose}, its limit. ${when}`, {
+    headers: refusal.retryAfter === null ? {} : { "Retry-After": String(refusal.retryAfter) },
+  });
 }
 
 /** 426 unless the request asks for the WebSocket upgrade. */
@@ -108,7 +126,10 @@ const streamRoute = createRoute({
     "within a second; a text frame `ping` is answered `pong`. Authenticate with `Authorization: Bearer` or, from " +
     "a browser, `?ticket=` (POST /api/auth/stream-ticket/). The socket is closed (4001) once the access token " +
     "(the one a ticket was issued for) or API key it was opened with has expired, and at once when that credential is revoked (logout, an account " +
-    "change, a revoked key): connect again with a fresh one.",
+    "change, a revoked key): connect again with a fresh one. At most STREAM_MAX_SOCKETS_PER_PRINCIPAL (10) sockets " +
+    "per user (all sessions) or key, and STREAM_MAX_SOCKETS (5,000) in all: past either, the upgrade is 429, with " +
+    "Retry-After when one of the counted sockets is sure to have expired by then (none, if they never expire); no " +
+    "open socket is ever closed to make room. A ticket used for a refused upgrade stays spent.",
   request: {
     query: z.object({
       ticket: z
@@ -154,15 +175,19 @@ export function registerStream(app: OpenAPIHono<AppEnv>): void {
     requireUpgrade(),
     async (c) => {
       const credential = c.get("credential");
+      const config = getConfig(c.env);
       const subscriber: Subscriber = {
         owners: ownersOf(credential),
         expiresAt: expiryOf(credential, c.get("principal")),
+        key: credential.type === "key" ? credential.hash : null,
         ticket: c.get("streamTicket"),
+        limits: { perPrincipal: config.STREAM_MAX_SOCKETS_PER_PRINCIPAL, total: config.STREAM_MAX_SOCKETS },
       };
       const res = await streamHub(c.env).fetch("https://hub/subscribe", {
         headers: { Upgrade: "websocket", [SUBSCRIBER_HEADER]: JSON.stringify(subscriber) },
       });
       if (res.status === 401) throw unauthorized("Stream ticket refused: it was already used.", "invalid_token");
+      if (res.status === 429) throw tooManySockets((await res.json()) as Refusal);
       if (res.status !== 101 || !res.webSocket) throw new Error(`stream hub answered ${res.status}`);
       // The hub's 101 has immutable headers; ours (request id, security headers) go on a new one.
       return new Response(null, { status: 101, webSocket: res.webSocket, headers: res.headers });
