@@ -1,6 +1,9 @@
+import { evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateKey } from "../src/keys/format";
+import { guardNamed } from "../src/guard/stub";
+import { generateKey, keyHash } from "../src/keys/format";
 import { api, apiWith, createKey, createUser, db, problem, roundTrips, type TestUser } from "./helpers";
 
 let admin: TestUser;
@@ -142,5 +145,21 @@ describe("guessing API keys (issue 21, item 2)", () => {
     const left = [];
     for (let i = 0; i < 5; i++) left.push((await send(generateKey(), ip)).status);
     expect(left).toEqual([401, 401, 401, 401, 429]);
+  });
+
+  it("a burst of a real key's first uses, and its uses after its guard was evicted, spend nothing", async () => {
+    const ip = from();
+    const key = await createKey(admin, { scopes: ["ingest"] });
+    // Concurrent first uses share one look-up (past the budget of 5 if each took one).
+    const burst = await Promise.all(Array.from({ length: 20 }, () => send(key.key, ip)));
+    expect(burst.map((r) => r.status)).toEqual(Array(20).fill(201));
+    // Out of memory and back: the guard remembers having found its key.
+    await evictDurableObject(guardNamed(env, { type: "key", hash: await keyHash(key.key) }));
+    const after = await Promise.all(Array.from({ length: 20 }, () => send(key.key, ip)));
+    expect(after.map((r) => r.status)).toEqual(Array(20).fill(201));
+    // The address's budget is whole.
+    const left = [];
+    for (let i = 0; i < 6; i++) left.push((await send(generateKey(), ip)).status);
+    expect(left).toEqual([401, 401, 401, 401, 401, 429]);
   });
 });

@@ -5,6 +5,8 @@ import type { RateLimitDecision } from "../limiter/gcra";
 import { parseRateLimit } from "../limiter/rule";
 
 const REVOKED = "revoked";
+/** Kept once the key is found: this object, evicted and started again, no longer spends a look-up budget on it. */
+const KNOWN = "known";
 /** A loaded key is read again after this long, as a safety net for changes made in the database alone. */
 const RELOAD_AFTER_MS = 5 * 60_000;
 /** An unknown key is looked up again after this long (it may have just been created). */
@@ -32,7 +34,10 @@ export class KeyState {
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
   private revoked = false;
+  private known = false;
   private touchedAt = 0;
+  /** The first load, gate included: calls arriving meanwhile share it rather than spend the budget again. */
+  private first: Promise<RateLimitDecision | null> | undefined;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -41,21 +46,22 @@ export class KeyState {
   ) {}
 
   load(key: string, value: unknown): boolean {
-    if (key !== REVOKED) return false;
-    this.revoked = value === true;
+    if (key === KNOWN) this.known = value === true;
+    else if (key === REVOKED) this.revoked = value === true;
+    else return false;
     return true;
   }
 
   async check(hash: string, now: number, gate?: LookupGate): Promise<KeyCheck> {
     let dbRoundTrips = 0;
     if (this.record === undefined) {
-      if (gate) {
-        const decision = await gate.admit();
-        if (!decision.allowed) return { valid: false, gated: decision, dbRoundTrips: 0 };
-      }
-      dbRoundTrips = 1;
-      await this.reload(hash, now);
-      if (this.record) await gate?.found();
+      const leading = this.first === undefined;
+      this.first ??= this.firstLoad(hash, now, gate).finally(() => {
+        this.first = undefined;
+      });
+      const gated = await this.first;
+      if (gated) return { valid: false, gated, dbRoundTrips: 0 };
+      if (leading) dbRoundTrips = 1;
     } else if (now - this.loadedAt > (this.record === null ? UNKNOWN_FOR_MS : RELOAD_AFTER_MS)) {
       // Answered from memory while the row is read again, off the response path.
       this.waitUntil(
@@ -89,6 +95,24 @@ export class KeyState {
   async revoke(): Promise<void> {
     this.revoked = true;
     await this.storage.put(REVOKED, true);
+  }
+
+  /**
+   * Reads the row; a key this object has never found first asks the client address's budget
+   * (the refusal is returned), and gives it back once found.
+   */
+  private async firstLoad(hash: string, now: number, gate?: LookupGate): Promise<RateLimitDecision | null> {
+    const gating = gate && !this.known;
+    if (gating) {
+      const decision = await gate.admit();
+      if (!decision.allowed) return decision;
+    }
+    await this.reload(hash, now);
+    if (this.record && !this.known) {
+      this.known = true;
+      await Promise.all([this.storage.put(KNOWN, true), gating ? gate.found() : undefined]);
+    }
+    return null;
   }
 
   private reload(hash: string, now: number): Promise<void> {
