@@ -64,11 +64,11 @@ const closeCode = (socket: WebSocket, withinMs = 3000) =>
   });
 
 /** What the Worker hands the hub for an upgrade, for tests that talk to the hub directly. */
-const subscriber = (principal: string, expiresAt: number | null, total = 100_000): Subscriber => ({
+const subscriber = (principal: string, expiresAt: number | null, perPrincipal = 10): Subscriber => ({
   owners: [principal],
   expiresAt,
   key: null,
-  limits: { perPrincipal: 10, total },
+  limits: { perPrincipal, total: 100_000 },
 });
 /** An upgrade straight to the hub; the socket, accepted, or the hub's status. */
 async function subscribeDirectly(who: Subscriber): Promise<WebSocket | number> {
@@ -365,6 +365,31 @@ describe("stream socket caps (issue 21, item 1)", () => {
     expect(admitted).not.toBeTypeOf("number");
     expect(await Promise.all(closes)).toEqual(Array(10).fill(4001));
     if (typeof admitted !== "number") admitted.close(1000, "done");
+  });
+
+  it("when the cap was lowered below what is open, Retry-After waits for enough of them to expire", async () => {
+    const principal = `user:lowered-${crypto.randomUUID()}`;
+    const now = Date.now();
+    const held = await Promise.all(
+      [now + 60_000, now + 180_000, null, null].map((expiresAt) => subscribeDirectly(subscriber(principal, expiresAt))),
+    );
+    const refusal = async (perPrincipal: number) => {
+      const res = await streamHub(env).fetch("https://hub/subscribe", {
+        headers: {
+          Upgrade: "websocket",
+          "X-Vigil-Subscriber": JSON.stringify(subscriber(principal, null, perPrincipal)),
+        },
+      });
+      expect(res.status).toBe(429);
+      return ((await res.json()) as { retryAfter: number | null }).retryAfter;
+    };
+    // Four open, room under 4 once one has gone (60 s), under 3 once two have (180 s), under 2 never.
+    expect(await refusal(4)).toBeGreaterThan(55);
+    expect(await refusal(4)).toBeLessThanOrEqual(60);
+    expect(await refusal(3)).toBeGreaterThan(175);
+    expect(await refusal(3)).toBeLessThanOrEqual(180);
+    expect(await refusal(2)).toBeNull();
+    for (const socket of held) if (typeof socket !== "number") socket.close(1000, "done");
   });
 
   it("500 sockets opened and closed leave nothing behind in the hub", async () => {

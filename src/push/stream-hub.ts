@@ -117,7 +117,7 @@ export class StreamHub extends DurableObject<Bindings> {
     if (sockets.length < limit) return null;
     const now = Date.now();
     let open = 0;
-    let soonest = Number.POSITIVE_INFINITY;
+    const expiries: number[] = [];
     for (const socket of sockets) {
       // One closed a moment ago may still be listed until its closing handshake ends.
       if (socket.readyState !== WebSocket.OPEN) continue;
@@ -127,10 +127,12 @@ export class StreamHub extends DurableObject<Bindings> {
         continue;
       }
       open++;
-      if (expiresAt !== null) soonest = Math.min(soonest, expiresAt);
+      if (expiresAt !== null) expiries.push(expiresAt);
     }
     if (open < limit) return null;
-    const retryAfter = Number.isFinite(soonest) ? Math.max(1, Math.ceil((soonest - now) / 1000)) : null;
+    // Room for one more once `open - limit + 1` of them have expired (more than one if the cap was lowered).
+    const freeing = expiries.sort((a, b) => a - b)[open - limit];
+    const retryAfter = freeing === undefined ? null : Math.max(1, Math.ceil((freeing - now) / 1000));
     return { cap, limit, retryAfter };
   }
 
