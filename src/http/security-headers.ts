@@ -12,10 +12,14 @@ import { apiHeaders } from "./content-policy";
  * browser's history should keep (RFC 6749 requires it of token responses).
  */
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
-  const headers = Object.entries(apiHeaders());
+  const headers = Object.entries({ ...apiHeaders(), "Cache-Control": "no-store" });
   return async (c, next) => {
+    // Set before the handler, so the response is built with them at once: each header set on a
+    // finished Response is a call into the runtime. A route's own value replaces ours.
+    for (const [name, value] of headers) c.header(name, value);
     await next();
+    // A Response built by hand (the stream's 101) never saw them.
+    if (c.res.headers.has("X-Content-Type-Options")) return;
     for (const [name, value] of headers) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
-    if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
   };
 }
