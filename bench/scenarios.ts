@@ -231,6 +231,38 @@ export function scenarios(credentials: { username: string; password: string }): 
       }),
     },
     {
+      name: "ingest-silenced",
+      describe: "ingest-high with 100 active silences to match against (none matching: it still alerts)",
+      method: "POST",
+      path: "/api/events/",
+      body: event("High"),
+      auth: true,
+      setup: async (ctx) => {
+        const ends_at = new Date(Date.now() + 3_600_000).toISOString();
+        const ids: number[] = [];
+        for (let i = 0; i < 100; i++) {
+          const silence = (await postJson(`${ctx.url}/api/silences/`, ctx.adminAuth, {
+            matchers: [
+              { field: "source_name", op: "glob", value: `maint-${i}-*` },
+              { field: "event_type", op: "in", value: ["brute_force", "port_scan", "malware"] },
+              { field: "metadata.site", op: "eq", value: `site-${i}` },
+            ],
+            ends_at,
+            comment: "bench",
+          })) as { id: number };
+          ids.push(silence.id);
+        }
+        return {
+          // The next mode shares the database: it must not find them still active.
+          teardown: async () => {
+            for (const id of ids) {
+              await fetch(`${ctx.url}/api/silences/${id}/`, { method: "DELETE", headers: ctx.adminAuth });
+            }
+          },
+        };
+      },
+    },
+    {
       name: "ingest-high-push",
       describe: "ingest-high with a webhook registered and a stream client connected; then push delays over 200 alerts",
       method: "POST",

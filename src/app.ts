@@ -18,6 +18,7 @@ import { validationHook } from "./http/validation";
 import { registerInternal } from "./internal/routes";
 import { registerKeys } from "./keys/routes";
 import { registerStream } from "./push/stream-routes";
+import { registerSilences } from "./silences/routes";
 import { registerWebhooks } from "./webhooks/routes";
 
 /**
@@ -47,6 +48,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerAlerts(app);
   registerKeys(app);
   registerWebhooks(app);
+  registerSilences(app);
   registerInternal(app);
 
   registerComponents(app);

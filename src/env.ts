@@ -32,6 +32,7 @@ export type Bindings = {
   PUBLIC_BASE_URL?: string;
   STREAM_MAX_SOCKETS_PER_PRINCIPAL: string;
   STREAM_MAX_SOCKETS: string;
+  AUTO_RESOLVE_AFTER: string;
   WEBHOOK_RETRY_SECONDS: string;
   WEBHOOK_ALLOW_INSECURE: string;
   WEBHOOK_ENCRYPTION_KEY: string;
@@ -46,6 +47,25 @@ const positiveInt = (name: string) =>
     .string({ error: `${name} is required` })
     .regex(/^[1-9]\d*$/, `${name} must be a positive integer`)
     .transform(Number);
+
+/** `off`, or a duration like `72h` (minutes `m`, hours `h`, days `d`; 1 minute to 365 days), in seconds. */
+const duration = (name: string) =>
+  z
+    .string({ error: `${name} is required` })
+    .default("off")
+    .transform((v, ctx): number | null => {
+      if (v === "off") return null;
+      const m = /^([1-9]\d{0,5})(m|h|d)$/.exec(v);
+      const seconds = m ? Number(m[1]) * { m: 60, h: 3600, d: 86_400 }[m[2] as "m" | "h" | "d"] : 0;
+      if (!m || seconds > 365 * 86_400) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${name} must be "off" or a duration like "72h" (m, h or d; at most 365d)`,
+        });
+        return z.NEVER;
+      }
+      return seconds;
+    });
 
 const rateLimit = (name: string) =>
   z.string({ error: `${name} is required` }).transform((v, ctx): RateLimitRule => {
@@ -103,6 +123,7 @@ const configSchema = z.object({
   MAX_BATCH_BODY_BYTES: positiveInt("MAX_BATCH_BODY_BYTES"),
   STREAM_MAX_SOCKETS_PER_PRINCIPAL: positiveInt("STREAM_MAX_SOCKETS_PER_PRINCIPAL"),
   STREAM_MAX_SOCKETS: positiveInt("STREAM_MAX_SOCKETS"),
+  AUTO_RESOLVE_AFTER: duration("AUTO_RESOLVE_AFTER"),
   WEBHOOK_RETRY_SECONDS: z
     .string({ error: "WEBHOOK_RETRY_SECONDS is required" })
     .regex(

@@ -58,6 +58,12 @@ const routes: Route[] = [
   { method: "DELETE", path: () => "/api/webhooks/999999/", allowed: ADMIN_ONLY },
   { method: "POST", path: () => "/api/webhooks/999999/test/", body: {}, allowed: ADMIN_ONLY },
   { method: "GET", path: () => "/api/webhooks/999999/deliveries/", allowed: ADMIN_ONLY },
+  // An invalid body, so nothing is silenced; reads are for people, writes for admins, keys never.
+  { method: "POST", path: () => "/api/silences/", body: {}, allowed: ADMIN_ONLY, ok: [400] },
+  { method: "GET", path: () => "/api/silences/", allowed: PEOPLE },
+  { method: "GET", path: () => "/api/silences/999999/", allowed: PEOPLE },
+  { method: "PATCH", path: () => "/api/silences/999999/", body: { comment: "m" }, allowed: ADMIN_ONLY },
+  { method: "DELETE", path: () => "/api/silences/999999/", allowed: ADMIN_ONLY },
 ];
 
 const tokens = {} as Record<Caller, string>;

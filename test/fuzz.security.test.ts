@@ -1,6 +1,8 @@
 import { env, exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { SEVERITIES } from "../src/db/schema";
+import { silenceWindowProblem } from "../src/silences/schemas";
 import { webhookUrlProblem } from "../src/webhooks/url-rules";
 import { HOSTILE_PARAMETERS, HUGE_NUMBER, HUGE_NUMBER_MARK, mutated, valid } from "./fuzz/arbitraries";
 import { type Document, onlyFiniteNumbers, resolve, type Schema, validate } from "./fuzz/json-schema";
@@ -88,6 +90,10 @@ afterAll(async () => {
   for (const id of new Set(pools.get("/api/webhooks/{id}/ id"))) {
     await api(`/api/webhooks/${id}/`, { method: "DELETE", token: adminToken });
   }
+  // Silences left running would silence other test files' events.
+  for (const id of new Set(pools.get("/api/silences/{id}/ id"))) {
+    await api(`/api/silences/${id}/`, { method: "DELETE", token: adminToken });
+  }
   vi.restoreAllMocks();
 });
 
@@ -121,8 +127,33 @@ const PROSE_RULES: Record<string, (request: ProseRequest) => string | null> = {
     const url = (body as { url?: unknown } | undefined)?.url;
     return typeof url === "string" && webhookUrlProblem(url, false) ? "url not https to a public host" : null;
   },
+  // The window rule is silenceWindowProblem()'s (silences.test.ts pins it); an update is judged
+  // against the stored window too, which only the server knows: ends_at alone is checked here.
+  createSilence: ({ body }) => windowProblem(body, true) ?? severityMatcherProblem(body),
+  updateSilence: ({ body }) => windowProblem(body, false) ?? severityMatcherProblem(body),
   streamAlerts: ({ query }) => (query.has("ticket") ? "a stream ticket the server did not issue" : null),
 };
+
+/** The Matcher schema's prose: `severity` takes eq, ne or in, with severity names. */
+function severityMatcherProblem(body: unknown): string | null {
+  const { matchers } = (body ?? {}) as { matchers?: unknown };
+  if (!Array.isArray(matchers)) return null;
+  const names: readonly unknown[] = SEVERITIES;
+  const bad = matchers.some((m: { field?: unknown; op?: unknown; value?: unknown }) => {
+    if (m?.field !== "severity") return false;
+    const values = Array.isArray(m.value) ? m.value : [m.value];
+    return m.op === "glob" || values.some((v) => !names.includes(v));
+  });
+  return bad ? "a severity matcher without severity names" : null;
+}
+
+function windowProblem(body: unknown, creating: boolean): string | null {
+  const { starts_at, ends_at } = (body ?? {}) as { starts_at?: unknown; ends_at?: unknown };
+  if (typeof ends_at !== "string") return null;
+  const start = typeof starts_at === "string" ? starts_at : creating ? new Date().toISOString() : null;
+  if (start === null) return Date.parse(ends_at) <= Date.now() ? "ends_at not in the future" : null;
+  return silenceWindowProblem(start, ends_at, Date.now()) ? "ends_at outside the window rules" : null;
+}
 
 /** Cursors are signed: the fuzz can only send the first page's, the empty one, and not with `page`. */
 function cursorProblem(query: Map<string, string>): string | null {
@@ -427,6 +458,12 @@ describe("schema-driven fuzz of every operation in the OpenAPI document", () => 
               seen.valid++;
               expect([400, 413, 415], "valid input is not refused").not.toContain(res.status);
               if (res.status < 300) remember(o, String(res.status), body);
+              // A silence the fuzz makes (`ne` anything, say) would silence other tests' events:
+              // ended at once, it stays for the operations on silences to find.
+              if (o.op.operationId === "createSilence" && res.status === 201) {
+                const { id } = body as { id: number };
+                expect((await api(`/api/silences/${id}/`, { method: "DELETE", token: adminToken })).status).toBe(204);
+              }
             }
           }),
           { seed: SEED + index, numRuns: RUNS },

@@ -26,3 +26,22 @@ export function openOrJoinAlerts(rows: SQL): SQL {
       version = al.version + 1
     returning al.id, al.event_id, al.dedup_key, al.status, al.event_count, (al.xmax = 0) as opened`;
 }
+
+/**
+ * For silenced events (silences/): `keys` yields (dedup_key, n) for keys whose events are all
+ * silenced. Each joins its unresolved alert, if there is one (one probe of alerts_open_dedup_key
+ * per key): event_count and last_event_at move (the version too: the alert did change), severity
+ * and status do not, and no alert is opened. The keys are walked in order, so rows are locked in
+ * key order as in openOrJoinAlerts. A plain join, not a locking subquery: this statement is
+ * planned on every ingest, and planning time is most of its cost. Returns `id, dedup_key, status`.
+ */
+export function joinQuietly(keys: SQL): SQL {
+  return sql`update alerts as al set
+      event_count = al.event_count + q.n,
+      last_event_at = now(),
+      updated_at = now(),
+      version = al.version + 1
+    from (${keys} order by 1) as q(dedup_key, n)
+    where al.dedup_key = q.dedup_key and al.status <> 'Resolved'
+    returning al.id, al.dedup_key, al.status`;
+}

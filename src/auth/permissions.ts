@@ -14,13 +14,15 @@ export const PERMISSIONS = [
   "triage:note",
   "keys:manage",
   "webhooks:manage",
+  "silences:read",
+  "silences:manage",
   "account:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_GRANTS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  analyst: ["alerts:read", "triage:read", "triage:note", "account:read"],
+  analyst: ["alerts:read", "triage:read", "triage:note", "silences:read", "account:read"],
 };
 
 /** A key's scopes stand in for a role (contract section 3); anything else with a key is 403. */

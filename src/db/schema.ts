@@ -175,9 +175,13 @@ export const events = pgTable(
     dedupKey: varchar("dedup_key", { length: 255 }),
     /** The alert this event raised or joined (a cycle with alerts.event_id: both are set by one statement). */
     alertId: bigint("alert_id", { mode: "number" }).references((): AnyPgColumn => alerts.id, { onDelete: "restrict" }),
+    /** The silence that was active and matched when it was ingested: stored, but it alerted no one. */
+    silencedBy: integer("silenced_by").references((): AnyPgColumn => silences.id, { onDelete: "restrict" }),
     ...timestamps,
   },
   (t) => [
+    // A silence's suppressed_count, and ?silenced=true.
+    index("events_silenced_by_idx").on(t.silencedBy).where(sql`${t.silencedBy} is not null`),
     // Newest-first listing, alone or after one equality filter.
     index("events_created_idx").on(t.createdAt.desc(), t.id.desc()),
     index("events_alert_created_idx").on(t.alertId, t.createdAt.desc(), t.id.desc()),
@@ -219,6 +223,8 @@ export const alerts = pgTable(
     index("alerts_assignee_created_idx").on(t.assigneeId, t.createdAt.desc(), t.id.desc()),
     check("alerts_event_count_positive", sql`${t.eventCount} >= 1`),
     index("alerts_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    // Auto-resolve's sweep: the unresolved alerts whose last event is oldest.
+    index("alerts_unresolved_last_event_idx").on(t.lastEventAt).where(sql`${t.status} <> 'Resolved'`),
     index("alerts_status_created_idx").on(t.status, t.createdAt.desc(), t.id.desc()),
     index("alerts_severity_created_idx").on(t.severity, t.createdAt.desc(), t.id.desc()),
     // The queue's usual filter pair (status and severity): its page and its count both.
@@ -276,6 +282,34 @@ export const alertNotes = pgTable(
  * Where alert changes are POSTed. The signing secret is stored encrypted (AES-GCM under
  * WEBHOOK_ENCRYPTION_KEY): it must be read back to sign, so it cannot be a hash.
  */
+/**
+ * A maintenance window (silences/): while `starts_at <= now() < ends_at`, events matching every
+ * matcher are stored with `silenced_by` but raise, escalate and notify nothing. `matchers` is
+ * what the admin wrote; `compiled` is its form for the SQL evaluator (matchers/), written with it.
+ * State is derived from time; ending early moves `ends_at` to now (rows are never deleted, events
+ * point at them).
+ */
+export const silences = pgTable(
+  "silences",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    matchers: jsonb("matchers").notNull(),
+    compiled: jsonb("compiled").notNull(),
+    startsAt: timestamp("starts_at", { withTimezone: true, mode: "date", precision: 6 }).notNull(),
+    endsAt: timestamp("ends_at", { withTimezone: true, mode: "date", precision: 6 }).notNull(),
+    comment: text("comment").notNull(),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    ...timestamps,
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow(),
+  },
+  (t) => [
+    // The ingest statement looks up the silences still running: few, by end time.
+    index("silences_ends_at_idx").on(t.endsAt),
+    index("silences_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    check("silences_window", sql`${t.endsAt} >= ${t.startsAt}`),
+  ],
+);
+
 export const webhooks = pgTable(
   "webhooks",
   {

@@ -1,8 +1,10 @@
 import { type SQL, sql } from "drizzle-orm";
-import { openOrJoinAlerts } from "../alerts/grouping";
+import { joinQuietly, openOrJoinAlerts } from "../alerts/grouping";
 import { actorOf, actorValues, recordHistory, SYSTEM } from "../alerts/history";
 import type { Principal } from "../auth/principal";
 import { type Db, dbError } from "../db/client";
+import { matchesAll } from "../matchers/sql";
+import { activeSilences } from "../silences/store";
 import { ALERTING_SEVERITIES } from "./rules";
 import type { BatchResult, EventCreate, EventView } from "./schemas";
 import { eventJson } from "./store";
@@ -91,9 +93,18 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
 
   const { rows } = await db.execute<Row>(sql`
     with ${prior}
+    active_silence as materialized (${activeSilences()}),
     input as materialized (
       select i.*, nextval(pg_get_serial_sequence('events', 'id')) as event_id,
-             i.severity = any(${`{${ALERTING_SEVERITIES.join(",")}}`}::severity[]) as alerting
+             i.severity = any(${`{${ALERTING_SEVERITIES.join(",")}}`}::severity[]) as alerting,
+             (select min(s.id) from active_silence s
+              where ${matchesAll(sql`s.compiled`, {
+                source_name: sql`i.source_name`,
+                event_type: sql`i.event_type`,
+                severity: sql`i.severity`,
+                dedup_key: sql`i.dedup_key`,
+                metadata: sql`i.metadata`,
+              })}) as silenced_by
       from (
         select * from json_to_recordset(${items}::json) as r(idx int, source_name text, event_type text,
           severity severity, description text, occurred_at timestamptz, metadata jsonb, dedup_key text)
@@ -101,23 +112,32 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
       ) i
       ${unlessPrior}
     ), grouped as (
-      select (array_agg(event_id order by idx))[1] as event_id, max(severity) as severity, dedup_key, count(*)::int as n
-      from input where alerting and dedup_key is not null group by dedup_key
+      -- A key with at least one unsilenced event opens or joins its alert as ever; its silenced
+      -- events count in event_count, but only the unsilenced ones can raise the severity.
+      select (array_agg(event_id order by idx) filter (where silenced_by is null))[1] as event_id,
+             max(severity) filter (where silenced_by is null) as severity, dedup_key, count(*)::int as n
+      from input where alerting and dedup_key is not null group by dedup_key having bool_or(silenced_by is null)
       union all
-      select event_id, severity, null, 1 from input where alerting and dedup_key is null
+      select event_id, severity, null, 1 from input where alerting and dedup_key is null and silenced_by is null
     ), alert as (
       ${openOrJoinAlerts(sql`select event_id, severity, dedup_key, n from grouped`)}
+    ), hushed as (
+      -- Keys whose events are all silenced: they join an open alert, counted, and open none.
+      ${joinQuietly(sql`
+        select dedup_key, count(*)::int from input
+        where alerting and dedup_key is not null group by dedup_key having bool_and(silenced_by is not null)`)}
     ), placed as (
-      select i.*, coalesce(k.id, o.id) as alert_id, coalesce(k.status, o.status) as alert_status
+      select i.*, coalesce(k.id, o.id, h.id) as alert_id, coalesce(k.status, o.status, h.status) as alert_status
       from input i
       left join alert k on i.alerting and i.dedup_key is not null and k.dedup_key = i.dedup_key
       left join alert o on i.alerting and i.dedup_key is null and o.event_id = i.event_id
+      left join hushed h on i.alerting and i.dedup_key is not null and h.dedup_key = i.dedup_key
     ), e as (
       insert into events (id, source_name, event_type, severity, description, occurred_at, metadata, dedup_key,
-                          alert_id, ingested_by_type, ingested_by_id, ingested_by_name)
+                          alert_id, silenced_by, ingested_by_type, ingested_by_id, ingested_by_name)
       overriding system value
       select event_id, source_name, event_type, severity, description, coalesce(occurred_at, now()), metadata,
-             dedup_key, alert_id, ${sender.type}::principal_type, ${sender.id}, ${sender.name}
+             dedup_key, alert_id, silenced_by, ${sender.type}::principal_type, ${sender.id}, ${sender.name}
       from placed
       returning *
     ), history as (
@@ -144,7 +164,8 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
 
 /** The one event, as the API shows it (its alert as `a`). */
 function singleBody(): SQL {
-  return sql`select ${eventJson} from e left join alert a on a.id = e.alert_id`;
+  return sql`select ${eventJson} from e
+    left join (select id, status from alert union all select id, status from hushed) a on a.id = e.alert_id`;
 }
 
 /** `{created, failed, results}`, one result per item in input order (contract section 10). */

@@ -3,7 +3,7 @@ import { ALERT_STATUSES, PRINCIPAL_TYPES, SEVERITIES } from "../db/schema";
 import { cursorPageSchema, cursorQuery } from "../http/cursor";
 import { jsonObject } from "../http/json-value";
 import { pageQuery, pageSchema } from "../http/pagination";
-import { countNumber, idNumber } from "../http/params";
+import { countNumber, idNumber, int32IdNumber } from "../http/params";
 import { optionalText, requiredText, text } from "../http/text";
 import { timestamp, utcTimestamp } from "../http/timestamp";
 import {
@@ -108,6 +108,9 @@ export const EventSchema = z
       description: "Who sent it; null only for events stored before senders were recorded",
     }),
     alert: AlertRefSchema.nullable(),
+    silenced_by: int32IdNumber.nullable().openapi({
+      description: "The silence that was active and matched when it arrived: stored, alerting no one; else null",
+    }),
   })
   .openapi("Event");
 
@@ -121,6 +124,10 @@ export const EventFiltersSchema = z.object({
   event_type: optionalText(MAX_EVENT_TYPE).openapi({ description: "Exact match" }),
   created_after: timestamp({ about: "Ingested at or after (inclusive)" }).optional(),
   created_before: timestamp({ about: "Ingested at or before (inclusive)" }).optional(),
+  silenced: z
+    .enum(["true", "false"], { error: "Must be true or false." })
+    .optional()
+    .openapi({ description: "`true`: only events a silence swallowed; `false`: only the others" }),
   ...cursorQuery,
 });
 

@@ -21,7 +21,8 @@ export const eventJson = sql`json_build_object(
   'dedup_key', e.dedup_key,
   'ingested_by', case when e.ingested_by_type is null then null
     else json_build_object('type', e.ingested_by_type, 'id', e.ingested_by_id, 'name', e.ingested_by_name) end,
-  'alert', case when a.id is null then null else json_build_object('id', a.id, 'status', a.status) end
+  'alert', case when a.id is null then null else json_build_object('id', a.id, 'status', a.status) end,
+  'silenced_by', e.silenced_by
 )`;
 
 export async function findEvent(db: Db, id: number): Promise<EventView | null> {
@@ -78,5 +79,6 @@ function eventConditions(f: EventFilters): SQL {
   if (f.event_type !== undefined) conditions.push(sql`e.event_type = ${f.event_type}`);
   if (f.created_after) conditions.push(sql`e.created_at >= ${f.created_after}::timestamptz`);
   if (f.created_before) conditions.push(sql`e.created_at <= ${f.created_before}::timestamptz`);
+  if (f.silenced) conditions.push(f.silenced === "true" ? sql`e.silenced_by is not null` : sql`e.silenced_by is null`);
   return sql.join(conditions, sql` and `);
 }

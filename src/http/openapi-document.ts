@@ -15,6 +15,10 @@ const TAGS = [
     name: "Webhooks",
     description: "Signed deliveries of alert changes to other systems, through a queue, with retries.",
   },
+  {
+    name: "Silences",
+    description: "Maintenance windows: matching events are stored but raise, escalate and notify nothing.",
+  },
   { name: "Triage", description: "Assignment, notes, history, bulk actions and figures: how a SOC works its queue." },
   {
     name: "API keys",

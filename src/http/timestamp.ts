@@ -86,6 +86,8 @@ export function timestamp(options: { about: string; future?: boolean; maxAheadMs
     .openapi({
       type: "string",
       format: "date-time",
+      // Machine-readable for clients and the fuzz: JSON Schema has no keyword for "after now".
+      ...(future ? { "x-vigil-future": true } : {}),
       maxLength: 35,
       pattern: RFC3339.source,
       description:

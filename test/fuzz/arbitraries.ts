@@ -84,8 +84,15 @@ function dateTime(): fc.Arbitrary<string> {
     });
 }
 
+/** For fields that must be after now (`x-vigil-future`): from a minute to 29 days ahead of the run. */
+function futureDateTime(): fc.Arbitrary<string> {
+  return fc
+    .integer({ min: 60, max: 29 * 86_400 })
+    .map((seconds) => new Date(Date.now() + seconds * 1000).toISOString());
+}
+
 function stringOf(doc: Document, s: Schema): fc.Arbitrary<string> {
-  if (s.format === "date-time") return dateTime();
+  if (s.format === "date-time") return s["x-vigil-future"] === true ? futureDateTime() : dateTime();
   const max = typeof s.maxLength === "number" ? s.maxLength : 64;
   const min = typeof s.minLength === "number" ? s.minLength : 0;
   const base =

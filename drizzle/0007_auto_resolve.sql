@@ -1,0 +1,1 @@
+CREATE INDEX "alerts_unresolved_last_event_idx" ON "alerts" USING btree ("last_event_at") WHERE "alerts"."status" <> 'Resolved';

@@ -1,0 +1,143 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { isoUtc } from "../db/sql";
+import type { PageRequest } from "../http/pagination";
+import type { CompiledMatcher, Matcher } from "../matchers/language";
+import type { SilenceState, SilenceView } from "./schemas";
+
+/** The silences table's door: its routes, and the ingest statement through activeSilences(). */
+
+/** A silence is active from starts_at (inclusive) to ends_at (exclusive): the one definition. */
+function isActive(s: SQL): SQL {
+  return sql`(${s}.starts_at <= now() and ${s}.ends_at > now())`;
+}
+
+function stateOf(s: SQL): SQL {
+  return sql`(case when now() < ${s}.starts_at then 'pending' when ${isActive(s)} then 'active' else 'expired' end)`;
+}
+
+/**
+ * The silences active at the statement's time, for the ingest statement (events/ingest.ts): `id`
+ * and `compiled`. Few rows (the index on ends_at skips every expired one).
+ */
+export function activeSilences(): SQL {
+  return sql`select s.id, s.compiled from silences s where ${isActive(sql`s`)}`;
+}
+
+const silenceJson = sql`json_build_object(
+  'id', s.id,
+  -- Rebuilt in the order they are documented (jsonb keeps keys in its own order).
+  'matchers', (select json_agg(json_build_object('field', m -> 'field', 'op', m -> 'op', 'value', m -> 'value')
+                               order by n) from jsonb_array_elements(s.matchers) with ordinality as x(m, n)),
+  'starts_at', ${isoUtc(sql`s.starts_at`)},
+  'ends_at', ${isoUtc(sql`s.ends_at`)},
+  'comment', s.comment,
+  'state', ${stateOf(sql`s`)},
+  'suppressed_count', (select count(*) from events e where e.silenced_by = s.id)::int,
+  'created_by', (select u.username from users u where u.id = s.created_by_id),
+  'created_at', ${isoUtc(sql`s.created_at`)},
+  'updated_at', ${isoUtc(sql`s.updated_at`)}
+)`;
+
+export type NewSilence = {
+  matchers: Matcher[];
+  compiled: CompiledMatcher[];
+  startsAt: string;
+  endsAt: string;
+  comment: string;
+  createdById: number;
+};
+
+export async function insertSilence(db: Db, silence: NewSilence): Promise<SilenceView> {
+  const { rows } = await db.execute<{ silence: SilenceView }>(sql`
+    with s as (
+      insert into silences (matchers, compiled, starts_at, ends_at, comment, created_by_id)
+      values (${JSON.stringify(silence.matchers)}::jsonb, ${JSON.stringify(silence.compiled)}::jsonb,
+              ${silence.startsAt}::timestamptz, ${silence.endsAt}::timestamptz, ${silence.comment}, ${silence.createdById})
+      returning *
+    )
+    select ${silenceJson} as silence from s`);
+  const row = rows[0];
+  if (!row) throw new Error("insert returned no row");
+  return row.silence;
+}
+
+export async function findSilence(db: Db, id: number): Promise<SilenceView | null> {
+  const { rows } = await db.execute<{ silence: SilenceView }>(
+    sql`select ${silenceJson} as silence from silences s where s.id = ${id}`,
+  );
+  return rows[0]?.silence ?? null;
+}
+
+export async function listSilences(
+  db: Db,
+  state: SilenceState | undefined,
+  page: PageRequest,
+): Promise<{ count: number; results: SilenceView[] }> {
+  const where = state ? sql`${stateOf(sql`s`)} = ${state}` : sql`true`;
+  const { rows } = await db.execute<{ total: string; silence: SilenceView }>(sql`
+    select (select count(*) from silences s where ${where}) as total, ${silenceJson} as silence
+    from (select s.id from silences s where ${where}
+          order by s.created_at desc nulls last, s.id desc nulls last limit ${page.limit} offset ${page.offset}) p
+    join silences s on s.id = p.id order by s.created_at desc nulls last, s.id desc nulls last`);
+  return { count: Number(rows[0]?.total ?? 0), results: rows.map((r) => r.silence) };
+}
+
+/** The window a change is checked against, as stored. */
+export type StoredWindow = { startsAt: string; endsAt: string; expired: boolean };
+
+export async function findWindow(db: Db, id: number): Promise<StoredWindow | null> {
+  const { rows } = await db.execute<{ starts_at: string; ends_at: string; expired: boolean }>(sql`
+    select ${isoUtc(sql`starts_at`)} as starts_at, ${isoUtc(sql`ends_at`)} as ends_at, ends_at <= now() as expired
+    from silences where id = ${id}`);
+  const row = rows[0];
+  return row ? { startsAt: row.starts_at, endsAt: row.ends_at, expired: row.expired } : null;
+}
+
+export type SilenceChange = {
+  matchers?: { written: Matcher[]; compiled: CompiledMatcher[] };
+  startsAt?: string;
+  endsAt?: string;
+  comment?: string;
+};
+
+/**
+ * Applies a change checked against `seen`; null when the window moved meanwhile (another change,
+ * or it expired), so that no change is ever judged against a window that is no longer there.
+ */
+export async function updateSilence(
+  db: Db,
+  id: number,
+  seen: StoredWindow,
+  change: SilenceChange,
+): Promise<SilenceView | null> {
+  const set = [
+    change.matchers
+      ? sql`matchers = ${JSON.stringify(change.matchers.written)}::jsonb, compiled = ${JSON.stringify(change.matchers.compiled)}::jsonb,`
+      : sql``,
+    change.startsAt ? sql`starts_at = ${change.startsAt}::timestamptz,` : sql``,
+    change.endsAt ? sql`ends_at = ${change.endsAt}::timestamptz,` : sql``,
+    change.comment !== undefined ? sql`comment = ${change.comment},` : sql``,
+  ];
+  const { rows } = await db.execute<{ silence: SilenceView }>(sql`
+    with s as (
+      update silences set ${sql.join(set, sql``)} updated_at = now()
+      where id = ${id} and starts_at = ${seen.startsAt}::timestamptz and ends_at = ${seen.endsAt}::timestamptz
+        and ends_at > now()
+      returning *
+    )
+    select ${silenceJson} as silence from s`);
+  return rows[0]?.silence ?? null;
+}
+
+/** Ends it now (a pending one never starts); an expired one stays as it was. False: no such silence. */
+export async function endSilence(db: Db, id: number): Promise<boolean> {
+  const { rows } = await db.execute(sql`
+    with s as (select id from silences where id = ${id}),
+    ended as (
+      update silences set ends_at = now(), starts_at = least(starts_at, now()), updated_at = now()
+      where id = ${id} and ends_at > now()
+    )
+    select 1 from s`);
+  return rows.length > 0;
+}
