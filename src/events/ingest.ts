@@ -96,7 +96,6 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
     active_silence as materialized (${activeSilences()}),
     input as materialized (
       select i.*, nextval(pg_get_serial_sequence('events', 'id')) as event_id,
-             i.severity = any(${`{${ALERTING_SEVERITIES.join(",")}}`}::severity[]) as alerting,
              (select min(s.id) from active_silence s
               where ${matchesAll(sql`s.compiled`, {
                 source_name: sql`i.source_name`,
@@ -104,7 +103,8 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
                 severity: sql`i.severity`,
                 dedup_key: sql`i.dedup_key`,
                 metadata: sql`i.metadata`,
-              })}) as silenced_by
+              })}) as silenced_by,
+             i.severity = any(${`{${ALERTING_SEVERITIES.join(",")}}`}::severity[]) as alerting
       from (
         select * from json_to_recordset(${items}::json) as r(idx int, source_name text, event_type text,
           severity severity, description text, occurred_at timestamptz, metadata jsonb, dedup_key text)

@@ -59,7 +59,7 @@ export async function readableKeyHashes(db: Db, hashes: string[]): Promise<Set<s
   const { rows } = await db.execute<{ key_hash: string }>(sql`
     select key_hash from api_keys
     where key_hash in (select jsonb_array_elements_text(${JSON.stringify(hashes)}::jsonb)) and revoked_at is null
-      and (expires_at is null or expires_at > now()) and 'read' = any(scopes)`);
+      and (expires_at is null or expires_at > now()) and scopes @> '{read}'`);
   return new Set(rows.map((r) => r.key_hash));
 }
 

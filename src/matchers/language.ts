@@ -10,7 +10,7 @@ import { exactText } from "../http/text";
  * - fields: `source_name`, `event_type`, `severity`, `dedup_key`, `metadata.<key>` (a top-level
  *   metadata key; its value compared as text, as `metadata ->> key` gives it: numbers and
  *   booleans as written, nested objects as JSON);
- * - ops: `eq`, `ne`, `in` (value: a list of 1..50), `glob` (`*` any run, `?` one character; no
+ * - ops: `eq`, `ne`, `in` (value: a list of 1..50), `glob` (`*` a run of characters, `?` one; no
  *   regex, no escapes, so it compiles to SQL `like` with nothing for a pattern to exploit).
  * Comparisons are exact and case-sensitive. A field the event lacks (no dedup_key, no such
  * metadata key) is unequal to everything: `eq`, `in` and `glob` fail on it, `ne` holds.
@@ -51,7 +51,10 @@ const severityProblem = (v: string) =>
 const single = z.strictObject({
   field,
   op: z.enum(["eq", "ne", "glob"]),
-  value: value.openapi({ description: "For `glob`: `*` matches any run of characters, `?` one", example: "fw-*" }),
+  value: value.openapi({
+    description: "For `glob`: `*` matches a run of characters (none too), `?` exactly one",
+    example: "fw-*",
+  }),
 });
 const list = z.strictObject({
   field,

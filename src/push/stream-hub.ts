@@ -222,7 +222,7 @@ export class StreamHub extends DurableObject<Bindings> {
 
   /**
    * Closes (4001) key sockets whose key may no longer read (revoked, expired, or gone) and expired
-   * sockets of any kind; returns when to re-check next, or null when no key socket is left.
+   * sockets of every kind; returns when to re-check next, or null when no key socket is left.
    */
   private async recheckKeySockets(): Promise<number | null> {
     const now = Date.now();
