@@ -118,19 +118,15 @@ const PROSE_RULES: Record<string, (request: ProseRequest) => string | null> = {
     sent?.contentType === "application/x-ndjson" && sent.text.split("\n").filter((l) => l.trim()).length > 1000
       ? "more than 1,000 NDJSON items"
       : null,
-  createKey: ({ body }) => {
-    const expires = (body as { expires_at?: unknown } | undefined)?.expires_at;
-    return typeof expires === "string" && !(Date.parse(expires) > Date.now()) ? "expires_at not in the future" : null;
-  },
   // The URL rules are url-rules.ts's, pinned by webhooks.test.ts; here, that the route applies them.
   createWebhook: ({ body }) => {
     const url = (body as { url?: unknown } | undefined)?.url;
     return typeof url === "string" && webhookUrlProblem(url, false) ? "url not https to a public host" : null;
   },
   // The window rule is silenceWindowProblem()'s (silences.test.ts pins it); an update is judged
-  // against the stored window too, which only the server knows: ends_at alone is checked here.
-  createSilence: ({ body }) => windowProblem(body, true) ?? severityMatcherProblem(body),
-  updateSilence: ({ body }) => windowProblem(body, false) ?? severityMatcherProblem(body),
+  // against the stored window too, which only the server knows, so only a given pair is checked.
+  createSilence: ({ body }) => windowProblem(body, new Date().toISOString()) ?? severityMatcherProblem(body),
+  updateSilence: ({ body }) => windowProblem(body, null) ?? severityMatcherProblem(body),
   streamAlerts: ({ query }) => (query.has("ticket") ? "a stream ticket the server did not issue" : null),
 };
 
@@ -147,11 +143,10 @@ function severityMatcherProblem(body: unknown): string | null {
   return bad ? "a severity matcher without severity names" : null;
 }
 
-function windowProblem(body: unknown, creating: boolean): string | null {
+function windowProblem(body: unknown, defaultStart: string | null): string | null {
   const { starts_at, ends_at } = (body ?? {}) as { starts_at?: unknown; ends_at?: unknown };
-  if (typeof ends_at !== "string") return null;
-  const start = typeof starts_at === "string" ? starts_at : creating ? new Date().toISOString() : null;
-  if (start === null) return Date.parse(ends_at) <= Date.now() ? "ends_at not in the future" : null;
+  const start = typeof starts_at === "string" ? starts_at : defaultStart;
+  if (typeof ends_at !== "string" || start === null) return null;
   return silenceWindowProblem(start, ends_at, Date.now()) ? "ends_at outside the window rules" : null;
 }
 

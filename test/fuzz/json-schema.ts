@@ -6,7 +6,8 @@
  * Beyond the standard: strings are measured in code points; patterns use the `u` flag;
  * `format: date-time` is RFC 3339 with a real calendar date; numbers must be finite (a JSON
  * number past a double parses as Infinity); `x-max-depth` and `x-max-bytes` (the document's
- * extensions for free-form objects) bound nesting and serialized size.
+ * extensions for free-form objects) bound nesting and serialized size; `x-vigil-future` (on
+ * timestamps) asks for an instant after now.
  */
 export type Schema = { [keyword: string]: unknown };
 export type Document = { components?: { schemas?: Record<string, Schema>; headers?: Record<string, Schema> } };
@@ -93,6 +94,9 @@ export function validate(doc: Document, schema: Schema, value: unknown, path = "
     if (typeof s.minLength === "number" && length < s.minLength) fail(`shorter than ${s.minLength}`);
     if (typeof s.pattern === "string" && !new RegExp(s.pattern, "u").test(value)) fail(`does not match ${s.pattern}`);
     if (s.format === "date-time" && !isDateTime(value)) fail("not an RFC 3339 date-time");
+    if (s["x-vigil-future"] === true && isDateTime(value) && !(Date.parse(value.toUpperCase()) > Date.now())) {
+      fail("not in the future");
+    }
     if (s.format === "uri" && !URL.canParse(value)) fail("not a URI");
   }
   if (typeof value === "number") {
