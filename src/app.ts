@@ -7,6 +7,7 @@ import { registerDocs } from "./docs/routes";
 import type { AppEnv } from "./env";
 import { registerEvents } from "./events/routes";
 import { registerHealth } from "./health/routes";
+import { registerHeartbeats } from "./heartbeats/routes";
 import { handleError } from "./http/handle-error";
 import { notFoundHandler } from "./http/not-found";
 import { DOCUMENT_CONFIG, registerComponents } from "./http/openapi-document";
@@ -49,6 +50,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerKeys(app);
   registerWebhooks(app);
   registerSilences(app);
+  registerHeartbeats(app);
   registerInternal(app);
 
   registerComponents(app);

@@ -4,6 +4,7 @@ import type { TicketUse } from "./auth/tokens";
 import type { BatchItem } from "./events/batch";
 import type { PrincipalGuard } from "./guard/durable-object";
 import type { Credential } from "./guard/protocol";
+import type { HeartbeatTimer } from "./heartbeats/timer";
 import { parseRateLimit, type RateLimitRule } from "./limiter/rule";
 import type { StreamHub } from "./push/stream-hub";
 import type { DeadLetter, DeliveryMessage } from "./webhooks/queue";
@@ -33,11 +34,13 @@ export type Bindings = {
   STREAM_MAX_SOCKETS_PER_PRINCIPAL: string;
   STREAM_MAX_SOCKETS: string;
   AUTO_RESOLVE_AFTER: string;
+  HEARTBEAT_DEFAULT_TIMEOUT_SECONDS: string;
   WEBHOOK_RETRY_SECONDS: string;
   WEBHOOK_ALLOW_INSECURE: string;
   WEBHOOK_ENCRYPTION_KEY: string;
   GUARD: DurableObjectNamespace<PrincipalGuard>;
   STREAM_HUB: DurableObjectNamespace<StreamHub>;
+  HEARTBEAT_TIMER: DurableObjectNamespace<HeartbeatTimer>;
   WEBHOOK_QUEUE: Queue<DeliveryMessage>;
   WEBHOOK_DLQ: Queue<DeadLetter>;
 };
@@ -124,6 +127,14 @@ const configSchema = z.object({
   STREAM_MAX_SOCKETS_PER_PRINCIPAL: positiveInt("STREAM_MAX_SOCKETS_PER_PRINCIPAL"),
   STREAM_MAX_SOCKETS: positiveInt("STREAM_MAX_SOCKETS"),
   AUTO_RESOLVE_AFTER: duration("AUTO_RESOLVE_AFTER"),
+  HEARTBEAT_DEFAULT_TIMEOUT_SECONDS: z
+    .string({ error: "HEARTBEAT_DEFAULT_TIMEOUT_SECONDS is required" })
+    .regex(/^\d{2,5}$/, "HEARTBEAT_DEFAULT_TIMEOUT_SECONDS must be a whole number of seconds from 60 to 86400")
+    .transform(Number)
+    .refine(
+      (v) => v >= 60 && v <= 86_400,
+      "HEARTBEAT_DEFAULT_TIMEOUT_SECONDS must be a whole number of seconds from 60 to 86400",
+    ),
   WEBHOOK_RETRY_SECONDS: z
     .string({ error: "WEBHOOK_RETRY_SECONDS is required" })
     .regex(

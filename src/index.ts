@@ -5,6 +5,7 @@ import { consumeWebhookBatch } from "./webhooks/consumer";
 import type { DeadLetter, DeliveryMessage } from "./webhooks/queue";
 
 export { PrincipalGuard } from "./guard/durable-object";
+export { HeartbeatTimer } from "./heartbeats/timer";
 export { StreamHub } from "./push/stream-hub";
 
 // Built once per isolate: route compilation and the OpenAPI registry are not per-request work.

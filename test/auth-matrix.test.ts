@@ -64,6 +64,25 @@ const routes: Route[] = [
   { method: "GET", path: () => "/api/silences/999999/", allowed: PEOPLE },
   { method: "PATCH", path: () => "/api/silences/999999/", body: { comment: "m" }, allowed: ADMIN_ONLY },
   { method: "DELETE", path: () => "/api/silences/999999/", allowed: ADMIN_ONLY },
+  // Snoozing is triage (analysts too); the lifecycle stays the admins'.
+  {
+    method: "PATCH",
+    path: (id) => `/api/alerts/${id}/`,
+    body: { snoozed_until: new Date(Date.now() + 3_600_000).toISOString() },
+    allowed: PEOPLE,
+  },
+  {
+    method: "POST",
+    path: () => "/api/alerts/bulk/",
+    body: { ids: [999999], snoozed_until: new Date(Date.now() + 3_600_000).toISOString() },
+    allowed: PEOPLE,
+  },
+  { method: "POST", path: () => "/api/heartbeats/", body: {}, allowed: ADMIN_ONLY, ok: [400] },
+  { method: "GET", path: () => "/api/heartbeats/", allowed: PEOPLE },
+  { method: "GET", path: () => "/api/heartbeats/matrix-none/", allowed: PEOPLE },
+  // Beats are ingest: sensors' keys (and admins); an invalid body, so nothing is created.
+  { method: "POST", path: () => "/api/heartbeats/matrix-none/", body: { tags: "x" }, allowed: INGEST, ok: [400] },
+  { method: "DELETE", path: () => "/api/heartbeats/matrix-none/", allowed: ADMIN_ONLY },
 ];
 
 const tokens = {} as Record<Caller, string>;

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { actorValues, recordHistory, SYSTEM } from "./history";
+import { actorValues, noted, recordHistory, SYSTEM } from "./history";
 import { lifecycleStamps, TERMINAL_STATUS } from "./lifecycle";
 
 /** At most this many alerts per sweep: the rest wait a minute for the next one. */
@@ -30,9 +30,17 @@ export async function autoResolve(db: Db, afterSeconds: number): Promise<number[
       returning a.id
     ), history as (
       ${recordHistory(sql`
-        select s.id, ${actorValues(SYSTEM)}, 'status_changed'::history_action, s.status::text, ${TERMINAL_STATUS}::text
+        select s.id, ${actorValues(SYSTEM)}, 'status_changed'::history_action, s.status::text, ${TERMINAL_STATUS}::text,
+               ${noted(`No new event for ${asDuration(afterSeconds)} (AUTO_RESOLVE_AFTER).`)}
         from stale s join updated u on u.id = s.id`)}
     )
     select (select json_agg(id order by id) from history) as history`);
   return rows[0]?.history ?? [];
+}
+
+/** 259200 -> "3d", 5400 -> "90m": AUTO_RESOLVE_AFTER as it is written. */
+function asDuration(seconds: number): string {
+  if (seconds % 86_400 === 0) return `${seconds / 86_400}d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  return `${seconds / 60}m`;
 }

@@ -1,14 +1,18 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { AlertStatus } from "../db/schema";
+import { isoUtc } from "../db/sql";
 import { assigneeLookup } from "./assignee";
-import { type Actor, actorValues, recordHistory } from "./history";
-import { breaksLifecycle, lifecycleStamps } from "./lifecycle";
+import { type Actor, actorValues, noted, recordHistory } from "./history";
+import { breaksLifecycle, lifecycleStamps, TERMINAL_STATUS } from "./lifecycle";
 import type { AlertView } from "./schemas";
 import { alertJson } from "./store";
 
-/** What a PATCH or a bulk action asks: a status, an assignee (null: unassign), or both. */
-export type AlertChange = { status?: AlertStatus; assignee?: string | null };
+/**
+ * What a PATCH or a bulk action asks: a status, an assignee (null: unassign), a snooze (an
+ * instant; null: wake), or several.
+ */
+export type AlertChange = { status?: AlertStatus; assignee?: string | null; snoozed_until?: string | null };
 
 type ChangeResult =
   | { id: number; outcome: "missing" }
@@ -34,9 +38,10 @@ type Row = {
  * a verdict per alert in the order given. The rows are locked first (in id order, so concurrent
  * bulk actions cannot deadlock each other), which gives each verdict the alert's latest committed
  * state: the lifecycle rule (lifecycle.ts), the assignee rule (assignee.ts) and If-Match
- * (`expectedVersion`) are judged on what will actually be updated. Changed alerts get a new
- * version (their ETag) and one history row per field that moved, in the same statement; no-ops
- * and refusals write nothing.
+ * (`expectedVersion`) are judged on what will actually be updated. A Resolved alert cannot be
+ * snoozed (terminal too), and resolving one wakes it. Changed alerts get a new version (their
+ * ETag) and one history row per field that moved, in the same statement; no-ops and refusals
+ * write nothing.
  */
 export async function changeAlerts(
   db: Db,
@@ -47,7 +52,12 @@ export async function changeAlerts(
 ): Promise<ChangeOutcome> {
   const status = change.status ?? null;
   const setsAssignee = change.assignee !== undefined;
+  const setsSnooze = change.snoozed_until !== undefined;
   const requested = sql`${status}::alert_status`;
+  const snooze = sql`${change.snoozed_until ?? null}::timestamptz`;
+  // Snoozes move only when one is asked or the alert is resolved (which wakes it): other changes
+  // are planned without that history.
+  const touchesSnooze = setsSnooze || status === TERMINAL_STATUS;
   const { rows } = await db.execute<Row>(sql`
     with target as (
       select id, ord from unnest(${`{${ids.join(",")}}`}::bigint[]) with ordinality as t(id, ord)
@@ -63,8 +73,10 @@ export async function changeAlerts(
         case
           when ${expectedVersion}::int is not null and l.version <> ${expectedVersion}::int then 'stale'
           when ${breaksLifecycle(sql`l.status`, requested)} then 'terminal'
+          when l.status = ${TERMINAL_STATUS} and ${snooze} is not null then 'terminal'
           when (${requested} is not null and l.status <> ${requested})
-            or (${setsAssignee} and l.assignee_id is distinct from (select id from assignee)) then 'changed'
+            or (${setsAssignee} and l.assignee_id is distinct from (select id from assignee))
+            or (${setsSnooze} and l.snoozed_until is distinct from ${snooze}) then 'changed'
           else 'unchanged'
         end as verdict
       from locked l
@@ -72,6 +84,8 @@ export async function changeAlerts(
       update alerts a set
         status = coalesce(${requested}, a.status),
         assignee_id = case when ${setsAssignee} then (select id from assignee) else a.assignee_id end,
+        snoozed_until = case when coalesce(${requested}, a.status) = ${TERMINAL_STATUS} then null
+                             when ${setsSnooze} then ${snooze} else a.snoozed_until end,
         ${lifecycleStamps(sql`a`, requested)},
         updated_at = now(),
         version = a.version + 1
@@ -80,12 +94,14 @@ export async function changeAlerts(
       returning a.*
     ), history as (
       ${recordHistory(sql`
-        select u.id, ${actorValues(actor)}, 'status_changed'::history_action, l.status::text, u.status::text
+        select u.id, ${actorValues(actor)}, 'status_changed'::history_action, l.status::text, u.status::text, ${noted()}
         from updated u join locked l on l.id = u.id where u.status <> l.status
         union all
         select u.id, ${actorValues(actor)}, 'assigned'::history_action,
-               (select username from users where id = l.assignee_id), (select username from users where id = u.assignee_id)
-        from updated u join locked l on l.id = u.id where u.assignee_id is distinct from l.assignee_id`)}
+               (select username from users where id = l.assignee_id), (select username from users where id = u.assignee_id),
+               ${noted()}
+        from updated u join locked l on l.id = u.id where u.assignee_id is distinct from l.assignee_id
+        ${touchesSnooze ? snoozeHistory(actor, requested) : sql``}`)}
     ), a as (
       select * from updated
       union all
@@ -109,4 +125,14 @@ export async function changeAlerts(
       return { id, outcome: row.verdict, alert: row.alert, version: Number(row.version) };
     }),
   };
+}
+
+/** The history of a change to `snoozed_until`: snoozed (again), or woken (by asking, or by resolving). */
+function snoozeHistory(actor: Actor, requested: SQL): SQL {
+  return sql`union all
+    select u.id, ${actorValues(actor)},
+           case when u.snoozed_until is null then 'unsnoozed' else 'snoozed' end::history_action,
+           ${isoUtc(sql`l.snoozed_until`)}, ${isoUtc(sql`u.snoozed_until`)},
+           ${noted(sql`case when u.snoozed_until is null and ${requested} = ${TERMINAL_STATUS} then 'Resolved.' end`)}
+    from updated u join locked l on l.id = u.id where u.snoozed_until is distinct from l.snoozed_until`;
 }

@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { isSnoozed } from "./snooze";
 
 /**
  * The grouping rule (contract section 11), in one place: an alerting event with a `dedup_key`
@@ -10,9 +11,12 @@ import { type SQL, sql } from "drizzle-orm";
  * fall) and bumps the version (the ETag); the status stays. Events without a key never conflict
  * (NULLs are distinct) and open their own alert, as before grouping existed.
  *
- * Returns the alerts' `id, event_id, dedup_key, status, event_count, opened` (opened: newly
- * inserted rather than joined). Rows are taken in key order, so two batches sharing keys lock
- * them in the same order and cannot deadlock.
+ * A join that raises the severity of a snoozed alert wakes it (alerts/snooze.ts).
+ *
+ * Returns the alerts' `id, event_id, dedup_key, status, severity, event_count, opened` (opened:
+ * newly inserted rather than joined), `snoozed` (still snoozed: what was grouped is quiet) and
+ * `woken_from` (the snooze this join ended). Rows are taken in key order, so two batches sharing
+ * keys lock them in the same order and cannot deadlock. (`old` in RETURNING: PostgreSQL 18.)
  */
 export function openOrJoinAlerts(rows: SQL): SQL {
   return sql`insert into alerts as al (event_id, severity, dedup_key, event_count)
@@ -21,10 +25,14 @@ export function openOrJoinAlerts(rows: SQL): SQL {
     on conflict (dedup_key) where status <> 'Resolved' do update set
       event_count = al.event_count + excluded.event_count,
       severity = greatest(al.severity, excluded.severity),
+      snoozed_until = case when excluded.severity > al.severity and ${isSnoozed(sql`al`)} then null
+                           else al.snoozed_until end,
       last_event_at = now(),
       updated_at = now(),
       version = al.version + 1
-    returning al.id, al.event_id, al.dedup_key, al.status, al.event_count, (al.xmax = 0) as opened`;
+    returning al.id, al.event_id, al.dedup_key, al.status, al.severity, al.event_count, (al.xmax = 0) as opened,
+              ${isSnoozed(sql`al`)} as snoozed,
+              case when old.snoozed_until is not null and al.snoozed_until is null then old.snoozed_until end as woken_from`;
 }
 
 /**

@@ -21,15 +21,24 @@ export function actorValues(actor: Actor): SQL {
 }
 
 /**
+ * The last two history columns: why (in words; for the system's changes) and whether the change
+ * is quiet (kept in history but pushed to no one). `noted()` is the usual: no reason, pushed.
+ */
+export function noted(reason: SQL | string | null = null, quiet: SQL | boolean = false): SQL {
+  return sql`${reason}::text, ${quiet}::boolean`;
+}
+
+/**
  * `insert into alert_history ...` from `rows`, a query yielding (alert_id, actor_type, actor_id,
- * actor_name, action, from_value, to_value); returns the new rows' `id, alert_id, action`.
- * Notes change no alert, so they are not pushed to the stream or webhooks: they are written
- * already published (the rest are the outbox, see src/push/).
+ * actor_name, action, from_value, to_value, reason, quiet); returns the new rows' `id, alert_id,
+ * action`. Quiet rows, and notes (they change no alert), are not pushed to the stream or webhooks:
+ * they are written already published (the rest are the outbox, see src/push/). Events grouped
+ * into a snoozed alert are quiet (alerts/snooze.ts).
  */
 export function recordHistory(rows: SQL): SQL {
-  return sql`insert into alert_history (alert_id, actor_type, actor_id, actor_name, action, from_value, to_value, published_at)
-    select alert_id, actor_type, actor_id, actor_name, action, from_value, to_value,
-           case when action = 'note_added' then now() end
-    from (${rows}) as change(alert_id, actor_type, actor_id, actor_name, action, from_value, to_value)
+  return sql`insert into alert_history (alert_id, actor_type, actor_id, actor_name, action, from_value, to_value, reason, published_at)
+    select alert_id, actor_type, actor_id, actor_name, action, from_value, to_value, reason,
+           case when action = 'note_added' or quiet then now() end
+    from (${rows}) as change(alert_id, actor_type, actor_id, actor_name, action, from_value, to_value, reason, quiet)
     returning id, alert_id, action`;
 }

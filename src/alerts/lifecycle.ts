@@ -9,9 +9,10 @@ import type { AlertStatus } from "../db/schema";
  */
 export const TERMINAL_STATUS: AlertStatus = "Resolved";
 
-/** Why a change to `requested` was refused (409, per alert in a bulk change). */
+/** Why a change to `requested` (or, with no status asked, a snooze) was refused (409, per alert in a bulk change). */
 export function terminalDetail(requested: AlertStatus | undefined): string {
-  return `This alert is ${TERMINAL_STATUS}, which is final: it cannot move to ${requested}.`;
+  const refused = requested === undefined ? "be snoozed" : `move to ${requested}`;
+  return `This alert is ${TERMINAL_STATUS}, which is final: it cannot ${refused}.`;
 }
 
 /** SQL: true when moving an alert from `current` to `requested` (null: no status asked) breaks the rule. */

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { authenticate, authorize } from "../auth/middleware";
-import { whoMay } from "../auth/permissions";
+import { authenticate, authorize, requirePermission } from "../auth/middleware";
+import { changePermission, whoMay } from "../auth/permissions";
 import { database } from "../db/database";
 import { type AppEnv, getConfig } from "../env";
 import { cursorPage, cursorRequest } from "../http/cursor";
@@ -106,9 +106,13 @@ const patchRoute = createRoute({
   operationId: "updateAlert",
   tags,
   security,
-  summary: "Move an alert through its lifecycle, or (un)assign it",
+  summary: "Move an alert through its lifecycle, (un)assign it, or snooze it",
   description:
-    `${whoMay("alerts:update")} ` +
+    `${whoMay("alerts:update")} ${whoMay("alerts:snooze").replace(/\.$/, "")} may snooze: a body with only ` +
+    "`snoozed_until` (in the future, at most 7 days ahead; null wakes it) is triage, anything else from an analyst is " +
+    "403. A snoozed alert is hidden from status-filtered lists unless `snoozed` is asked, and events grouped into " +
+    "it push nothing until it wakes: when the time passes, when it is cleared or resolved, or when a grouped event " +
+    "raises its severity; each snooze and wake-up is in its history. A Resolved alert cannot be snoozed (409). " +
     "`status` and/or `assignee` (the username of an active user, or null; unknown or inactive: 400). " +
     "Any status but Resolved may move to any other; Resolved is terminal (409, alert unchanged), also under " +
     "concurrent requests. A request that changes nothing is a 200 no-op (nothing recorded, `updated_at` and ETag " +
@@ -116,7 +120,7 @@ const patchRoute = createRoute({
     "With `If-Match`, a stale ETag is 412 and the alert unchanged. Every change is recorded in the alert's history " +
     "by the same statement. The body may be sent as `application/merge-patch+json` (RFC 7396). Throttled per " +
     "principal (scope `write`).",
-  middleware: [authenticate(), authorize("alerts:update"), jsonBody()] as const,
+  middleware: [authenticate(), authorize("alerts:snooze"), jsonBody()] as const,
   request: {
     params: IdParamSchema,
     headers: z.object({
@@ -173,6 +177,7 @@ export function registerAlerts(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(patchRoute, async (c) => {
     const change = c.req.valid("json");
+    requirePermission(c, changePermission(change));
     const expected = expectedVersion(c.req.header("If-Match"));
     const outcome = await changeAlerts(
       database(c.env),

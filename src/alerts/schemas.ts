@@ -7,6 +7,9 @@ import { pageQuery, pageSchema } from "../http/pagination";
 import { countNumber, idNumber } from "../http/params";
 import { exactText, optionalText, requiredText, text } from "../http/text";
 import { timestamp, utcTimestamp } from "../http/timestamp";
+import { MAX_SNOOZE_DAYS, snoozeTimestamp } from "./snooze";
+
+export const SNOOZED_FILTERS = ["true", "false", "any"] as const;
 
 const status = z.enum(ALERT_STATUSES, { error: `Must be one of: ${ALERT_STATUSES.join(", ")}.` });
 
@@ -28,6 +31,10 @@ export const AlertSchema = z
       description: "Set the first time the alert leaves Open (to any status), then kept",
     }),
     resolved_at: utcTimestamp.nullable().openapi({ description: "Set when the alert is resolved" }),
+    snoozed_until: utcTimestamp.nullable().openapi({
+      description:
+        "While in the future: hidden from status-filtered lists, and grouped events push nothing. Null: not snoozed",
+    }),
   })
   .openapi("Alert");
 
@@ -48,6 +55,14 @@ export const AlertFiltersSchema = z
       description: "`me` (the caller's alerts), `none` (unassigned), or a username",
       example: "me",
     }),
+    snoozed: z
+      .enum(SNOOZED_FILTERS, { error: `Must be one of: ${SNOOZED_FILTERS.join(", ")}.` })
+      .optional()
+      .openapi({
+        description:
+          "`true`: only snoozed alerts; `false`: none; `any`: both. Default: with `status`, snoozed alerts are " +
+          "hidden (a queue shows what needs work now); without it, all are listed",
+      }),
     ...cursorQuery,
   })
   .superRefine((q, ctx) => {
@@ -65,15 +80,36 @@ const assignee = exactText(150)
   .nullable()
   .openapi({ description: "The username of an active user, or null to unassign", example: "alice" });
 
-const atLeastOne = (change: { status?: unknown; assignee?: unknown }) =>
-  change.status !== undefined || change.assignee !== undefined;
+const snoozedUntil = snoozeTimestamp()
+  .nullable()
+  .openapi({
+    description: `Snooze until then (in the future, at most ${MAX_SNOOZE_DAYS} days ahead), or null to wake it now`,
+  });
+
+const atLeastOne = (change: { status?: unknown; assignee?: unknown; snoozed_until?: unknown }) =>
+  change.status !== undefined || change.assignee !== undefined || change.snoozed_until !== undefined;
+const AT_LEAST_ONE_MESSAGE = "Give a status, an assignee or snoozed_until (or several).";
+/** Resolving wakes an alert: asking for both at once is a contradiction. */
+const notResolvedAndSnoozed = (change: { status?: unknown; snoozed_until?: unknown }) =>
+  !(change.status === "Resolved" && typeof change.snoozed_until === "string");
+const RESOLVED_AND_SNOOZED = "A Resolved alert cannot be snoozed: resolving wakes it.";
 /** atLeastOne() as JSON Schema, for validators and generators that read the document. */
-const AT_LEAST_ONE = { anyOf: [{ required: ["status"] }, { required: ["assignee"] }] };
+const AT_LEAST_ONE = {
+  anyOf: [{ required: ["status"] }, { required: ["assignee"] }, { required: ["snoozed_until"] }],
+};
 
 export const AlertUpdateSchema = z
-  .strictObject({ status: status.optional().openapi({ example: "Acknowledged" }), assignee: assignee.optional() })
-  .refine(atLeastOne, { message: "Give a status, an assignee, or both.", path: ["non_field_errors"] })
-  .openapi("AlertUpdate", { description: "At least one of `status` and `assignee`", ...AT_LEAST_ONE });
+  .strictObject({
+    status: status.optional().openapi({ example: "Acknowledged" }),
+    assignee: assignee.optional(),
+    snoozed_until: snoozedUntil.optional(),
+  })
+  .refine(atLeastOne, { message: AT_LEAST_ONE_MESSAGE, path: ["non_field_errors"] })
+  .refine(notResolvedAndSnoozed, { message: RESOLVED_AND_SNOOZED, path: ["snoozed_until"] })
+  .openapi("AlertUpdate", {
+    description: "At least one of `status`, `assignee` and `snoozed_until`",
+    ...AT_LEAST_ONE,
+  });
 
 export const MAX_BULK_IDS = 1000;
 
@@ -88,9 +124,14 @@ export const BulkRequestSchema = z
     ).openapi({ description: `1 to ${MAX_BULK_IDS} distinct alert ids`, example: [7, 8, 9] }),
     status: status.optional().openapi({ example: "Resolved" }),
     assignee: assignee.optional(),
+    snoozed_until: snoozedUntil.optional(),
   })
-  .refine(atLeastOne, { message: "Give a status, an assignee, or both.", path: ["non_field_errors"] })
-  .openapi("BulkRequest", { description: "`ids`, and at least one of `status` and `assignee`", ...AT_LEAST_ONE });
+  .refine(atLeastOne, { message: AT_LEAST_ONE_MESSAGE, path: ["non_field_errors"] })
+  .refine(notResolvedAndSnoozed, { message: RESOLVED_AND_SNOOZED, path: ["snoozed_until"] })
+  .openapi("BulkRequest", {
+    description: "`ids`, and at least one of `status`, `assignee` and `snoozed_until`",
+    ...AT_LEAST_ONE,
+  });
 
 export const BulkResultSchema = z
   .object({
@@ -134,7 +175,13 @@ export const HistoryEntrySchema = z
       description:
         "Before: a status, an assignee's username (null: unassigned), an event count (event_grouped); null otherwise",
     }),
-    to: text(150).nullable().openapi({ description: "After, likewise; for note_added the note's id" }),
+    to: text(150).nullable().openapi({
+      description: "After, likewise; for note_added the note's id; for snoozed and unsnoozed the snooze's end",
+    }),
+    reason: text(500).nullable().openapi({
+      description: "Why, in words, when the system made the change (a heartbeat came back, a snooze ran out, ...)",
+      example: "Heartbeat fw-edge-1 beat again.",
+    }),
   })
   .openapi("HistoryEntry");
 

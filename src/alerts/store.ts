@@ -5,6 +5,7 @@ import { eventJson } from "../events/store";
 import { type CursorRequest, keyset, type Positioned, positionColumns } from "../http/cursor";
 import type { PageRequest } from "../http/pagination";
 import type { AlertFilters, AlertView } from "./schemas";
+import { snoozedCondition } from "./snooze";
 
 /**
  * The API's alert representation, built in one place: the alert as `a`, the event that opened it
@@ -22,7 +23,8 @@ export const alertJson = sql`json_build_object(
   'created_at', ${isoUtc(sql`a.created_at`)},
   'updated_at', ${isoUtc(sql`a.updated_at`)},
   'acknowledged_at', ${isoUtc(sql`a.acknowledged_at`)},
-  'resolved_at', ${isoUtc(sql`a.resolved_at`)}
+  'resolved_at', ${isoUtc(sql`a.resolved_at`)},
+  'snoozed_until', ${isoUtc(sql`a.snoozed_until`)}
 )`;
 
 /** The alert as the API shows it, and its version (the ETag); null when there is no such alert. */
@@ -88,5 +90,7 @@ export function alertConditions(f: AlertQuery): SQL {
   else if (f.assignee !== undefined) {
     conditions.push(sql`a.assignee_id = (select id from users where username = ${f.assignee})`);
   }
+  const snoozed = snoozedCondition(f.snoozed, f.status !== undefined);
+  if (snoozed) conditions.push(snoozed);
   return sql.join(conditions, sql` and `);
 }

@@ -6,7 +6,7 @@ import { type ChildPage, isoUtc, pageOfChildren } from "../db/sql";
 import type { EventView } from "../events/schemas";
 import { eventJson } from "../events/store";
 import type { PageRequest } from "../http/pagination";
-import { actorOf, actorValues, recordHistory } from "./history";
+import { actorOf, actorValues, noted, recordHistory } from "./history";
 import type { HistoryEntrySchema, NoteSchema } from "./schemas";
 
 /**
@@ -27,7 +27,7 @@ export async function addNote(db: Db, alertId: number, author: Principal, body: 
     n as (
       insert into alert_notes (alert_id, author_id, body) select id, ${author.id}, ${body} from target returning *
     ), history as (
-      ${recordHistory(sql`select alert_id, ${actorValues(actorOf(author))}, 'note_added'::history_action, null, id::text from n`)}
+      ${recordHistory(sql`select alert_id, ${actorValues(actorOf(author))}, 'note_added'::history_action, null, id::text, ${noted()} from n`)}
     )
     select ${noteJson} as note from n`);
   return rows[0]?.note ?? null;
@@ -61,7 +61,7 @@ export function listHistory(db: Db, alertId: number, page: PageRequest): Promise
       count: sql`select count(*) from alert_history where alert_id = ${alertId}`,
       items: sql`select json_build_object(
           'id', h.id, 'at', ${isoUtc(sql`h.at`)}, 'actor', json_build_object('type', h.actor_type, 'name', h.actor_name),
-          'action', h.action, 'from', h.from_value, 'to', h.to_value) as item, h.id
+          'action', h.action, 'from', h.from_value, 'to', h.to_value, 'reason', h.reason) as item, h.id
         from alert_history h where h.alert_id = ${alertId}`,
       order: sql`id`,
     },

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { authenticate, authorize } from "../auth/middleware";
-import { whoMay } from "../auth/permissions";
+import { authenticate, authorize, requirePermission } from "../auth/middleware";
+import { changePermission, whoMay } from "../auth/permissions";
 import { database } from "../db/database";
 import { retryOnConflict } from "../db/retry";
 import type { AppEnv } from "../env";
@@ -43,11 +43,12 @@ const bulkRoute = createRoute({
   security,
   summary: "Change many alerts at once",
   description:
-    `${whoMay("alerts:update")} \`ids\` (1 to ${MAX_BULK_IDS} distinct) get \`status\` and/or \`assignee\` in one statement, each ` +
+    `${whoMay("alerts:update")} Analysts may snooze (a body with only \`ids\` and \`snoozed_until\`). ` +
+    `\`ids\` (1 to ${MAX_BULK_IDS} distinct) get \`status\`, \`assignee\` and/or \`snoozed_until\` in one statement, each ` +
     "by the same rules as PATCH: per alert 200 (changed, or a no-op), 404 (no such alert) or 409 (Resolved is " +
     "terminal), in the order of `ids`, history recorded per changed alert. An unknown or inactive assignee is a 400 " +
     "for the whole request and changes nothing. Throttled per principal (scope `write`, one per request).",
-  middleware: [authenticate(), authorize("alerts:update"), jsonBody()] as const,
+  middleware: [authenticate(), authorize("alerts:snooze"), jsonBody()] as const,
   request: { body: jsonRequestBody(BulkRequestSchema) },
   responses: routeResponses(
     { 200: jsonResponse("One result per id, in order", BulkResultSchema) },
@@ -153,6 +154,7 @@ const statsRoute = createRoute({
 export function registerTriage(app: OpenAPIHono<AppEnv>): void {
   app.openapi(bulkRoute, async (c) => {
     const { ids, ...change } = c.req.valid("json");
+    requirePermission(c, changePermission(change));
     const outcome = await retryOnConflict(() =>
       changeAlerts(database(c.env), ids, change, actorOf(c.get("principal"))),
     );

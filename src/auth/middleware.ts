@@ -19,6 +19,14 @@ export function unauthorized(detail: string, error?: "invalid_request" | "invali
 
 const forbidden = () => new ApiError("FORBIDDEN", "You do not have permission to perform this action.");
 
+/**
+ * For routes whose permission depends on what the body asks (a PATCH that only snoozes is
+ * triage): the route's authorize() admitted the least of them; this refuses the rest (403).
+ */
+export function requirePermission(c: Context<AppEnv>, permission: Permission): void {
+  if (!can(c.get("principal"), permission)) throw forbidden();
+}
+
 /** The bearer credential of a request, checked as far as the Worker alone can. */
 export async function readCredential(header: string | undefined, c: Context<AppEnv>): Promise<Credential> {
   if (!header) throw unauthorized("Authentication credentials were not provided.");

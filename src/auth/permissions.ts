@@ -10,24 +10,36 @@ export const PERMISSIONS = [
   "events:read",
   "alerts:read",
   "alerts:update",
+  "alerts:snooze",
   "triage:read",
   "triage:note",
   "keys:manage",
   "webhooks:manage",
   "silences:read",
   "silences:manage",
+  "heartbeats:read",
+  "heartbeats:manage",
+  "heartbeats:beat",
   "account:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_GRANTS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  analyst: ["alerts:read", "triage:read", "triage:note", "silences:read", "account:read"],
+  analyst: [
+    "alerts:read",
+    "alerts:snooze",
+    "triage:read",
+    "triage:note",
+    "silences:read",
+    "heartbeats:read",
+    "account:read",
+  ],
 };
 
 /** A key's scopes stand in for a role (contract section 3); anything else with a key is 403. */
 const SCOPE_GRANTS: Record<KeyScope, readonly Permission[]> = {
-  ingest: ["events:create"],
+  ingest: ["events:create", "heartbeats:beat"],
   read: ["alerts:read"],
 };
 
@@ -40,8 +52,16 @@ export function can(principal: Principal, permission: Permission): boolean {
 export type ThrottleScope = "ingest" | "read" | "write";
 
 export function throttleScope(permission: Permission, method: string): ThrottleScope {
-  if (permission === "events:create") return "ingest";
+  if (permission === "events:create" || permission === "heartbeats:beat") return "ingest";
   return method === "GET" || method === "HEAD" ? "read" : "write";
+}
+
+/**
+ * What a PATCH or bulk change needs: snoozing is triage (`alerts:snooze`); a status or an
+ * assignee is the lifecycle (`alerts:update`).
+ */
+export function changePermission(change: { status?: unknown; assignee?: unknown }): Permission {
+  return change.status === undefined && change.assignee === undefined ? "alerts:snooze" : "alerts:update";
 }
 
 /**

@@ -29,11 +29,28 @@ export const KEY_SCOPES = ["ingest", "read"] as const;
 export const PRINCIPAL_TYPES = ["user", "key"] as const;
 /** Who changed an alert: a principal, or the system itself (grouping). */
 export const ACTOR_TYPES = ["user", "key", "system"] as const;
-export const HISTORY_ACTIONS = ["created", "status_changed", "assigned", "event_grouped", "note_added"] as const;
+export const HISTORY_ACTIONS = [
+  "created",
+  "status_changed",
+  "assigned",
+  "event_grouped",
+  "note_added",
+  "snoozed",
+  "unsnoozed",
+] as const;
 /** What a webhook can subscribe to; `ping` is what POST /api/webhooks/{id}/test/ sends. */
-export const WEBHOOK_EVENTS = ["alert.created", "alert.updated"] as const;
+export const WEBHOOK_EVENTS = [
+  "alert.created",
+  "alert.updated",
+  "silence.created",
+  "silence.ended",
+  "heartbeat.late",
+  "heartbeat.ok",
+] as const;
 export const DELIVERY_EVENT_TYPES = [...WEBHOOK_EVENTS, "ping"] as const;
 export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+/** unknown: never beaten yet; ok: beaten within its timeout; late: its timeout passed (an alert is up). */
+export const HEARTBEAT_STATUSES = ["unknown", "ok", "late"] as const;
 
 export type Role = (typeof ROLES)[number];
 export type Severity = (typeof SEVERITIES)[number];
@@ -45,6 +62,7 @@ export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export type DeliveryEventType = (typeof DELIVERY_EVENT_TYPES)[number];
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export type HeartbeatStatus = (typeof HEARTBEAT_STATUSES)[number];
 
 export const roleEnum = pgEnum("user_role", ROLES);
 export const severityEnum = pgEnum("severity", SEVERITIES);
@@ -55,6 +73,7 @@ export const actorTypeEnum = pgEnum("actor_type", ACTOR_TYPES);
 export const historyActionEnum = pgEnum("history_action", HISTORY_ACTIONS);
 export const deliveryEventTypeEnum = pgEnum("delivery_event_type", DELIVERY_EVENT_TYPES);
 export const deliveryStatusEnum = pgEnum("delivery_status", DELIVERY_STATUSES);
+export const heartbeatStatusEnum = pgEnum("heartbeat_status", HEARTBEAT_STATUSES);
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow(),
@@ -213,6 +232,8 @@ export const alerts = pgTable(
     assigneeId: integer("assignee_id").references(() => users.id, { onDelete: "restrict" }),
     /** Raised by every change to the alert's representation: its ETag. */
     version: integer("version").notNull().default(1),
+    /** Until then, grouped events publish nothing and status queues hide it (alerts/snooze.ts). */
+    snoozedUntil: timestamp("snoozed_until", { withTimezone: true, mode: "date", precision: 6 }),
   },
   (t) => [
     uniqueIndex("alerts_event_id_key").on(t.eventId),
@@ -231,6 +252,8 @@ export const alerts = pgTable(
     index("alerts_status_severity_created_idx").on(t.status, t.severity, t.createdAt.desc(), t.id.desc()),
     check("alerts_severity_raises_alert", sql`${t.severity} in ('High', 'Critical')`),
     check("alerts_resolved_at_matches_status", sql`(${t.status} = 'Resolved') = (${t.resolvedAt} is not null)`),
+    // The sweep that wakes alerts whose snooze ran out.
+    index("alerts_snoozed_until_idx").on(t.snoozedUntil).where(sql`${t.snoozedUntil} is not null`),
   ],
 );
 
@@ -253,6 +276,8 @@ export const alertHistory = pgTable(
     action: historyActionEnum("action").notNull(),
     fromValue: text("from_value"),
     toValue: text("to_value"),
+    /** Why, in words, when the actor is the system (a heartbeat came back, a snooze ran out...). */
+    reason: text("reason"),
     publishedAt: timestamp("published_at", { withTimezone: true, mode: "date", precision: 6 }),
   },
   (t) => [
@@ -301,12 +326,50 @@ export const silences = pgTable(
     createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
     ...timestamps,
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow(),
+    /** Its `silence.ended` webhook deliveries are written (on DELETE, or by the sweep once it expired). */
+    endPublished: boolean("end_published").notNull().default(false),
   },
   (t) => [
     // The ingest statement looks up the silences still running: few, by end time.
     index("silences_ends_at_idx").on(t.endsAt),
+    // The sweep that announces silences which ran out.
+    index("silences_unannounced_end_idx").on(t.endsAt).where(sql`not ${t.endPublished}`),
     index("silences_created_idx").on(t.createdAt.desc(), t.id.desc()),
     check("silences_window", sql`${t.endsAt} >= ${t.startsAt}`),
+  ],
+);
+
+/**
+ * A sensor that must keep reporting (heartbeats/): beaten by `POST /api/heartbeats/{name}/` or by any
+ * event its owner ingests with `source_name` = name. `due_at` (last beat, or creation, plus the
+ * timeout) is when it goes late; its Durable Object's alarm is set to it (heartbeats/timer.ts).
+ * The owner is the one principal whose beats count: set at creation (`key_id`) or by the first beat.
+ */
+export const heartbeats = pgTable(
+  "heartbeats",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    name: varchar("name", { length: 255 }).notNull(),
+    timeoutSeconds: integer("timeout_seconds").notNull(),
+    status: heartbeatStatusEnum("status").notNull().default("unknown"),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    ownerType: principalTypeEnum("owner_type"),
+    ownerId: integer("owner_id"),
+    ownerName: varchar("owner_name", { length: 150 }),
+    lastBeatAt: timestamp("last_beat_at", { withTimezone: true, mode: "date", precision: 6 }),
+    dueAt: timestamp("due_at", { withTimezone: true, mode: "date", precision: 6 }).notNull(),
+    lateSince: timestamp("late_since", { withTimezone: true, mode: "date", precision: 6 }),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("heartbeats_name_key").on(t.name),
+    // The sweep's repair: heartbeats past due that no alarm marked late.
+    index("heartbeats_due_idx").on(t.dueAt).where(sql`${t.status} <> 'late'`),
+    // The sweep's other repair: late heartbeats beaten since, whose recovery was lost.
+    index("heartbeats_late_idx").on(t.lastBeatAt).where(sql`${t.status} = 'late'`),
+    check("heartbeats_timeout_range", sql`${t.timeoutSeconds} between 60 and 86400`),
+    check("heartbeats_owner_whole", sql`(${t.ownerType} is null) = (${t.ownerId} is null)`),
   ],
 );
 

@@ -34,3 +34,11 @@ export async function pageOfChildren<T>(
     results: rows.flatMap((r) => (r.item ? [r.item] : [])),
   };
 }
+
+/**
+ * A `text[]` parameter's literal, for `= any(${textArray(values)}::text[])`: each element quoted,
+ * with `"` and `\` escaped, so any text (commas, braces, quotes) stays one element.
+ */
+export function textArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
+}

@@ -1,8 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
 import { joinQuietly, openOrJoinAlerts } from "../alerts/grouping";
-import { actorOf, actorValues, recordHistory, SYSTEM } from "../alerts/history";
+import { actorOf, actorValues, noted, recordHistory, SYSTEM } from "../alerts/history";
 import type { Principal } from "../auth/principal";
 import { type Db, dbError } from "../db/client";
+import { isoUtc } from "../db/sql";
 import { matchesAll } from "../matchers/sql";
 import { activeSilences } from "../silences/store";
 import { ALERTING_SEVERITIES } from "./rules";
@@ -15,18 +16,35 @@ export type ItemFailure = { index: number; status: 400; errors: Record<string, s
 /** The caller's `Idempotency-Key`, and a fingerprint of what was asked with it. */
 export type IdempotencyClaim = { principal: string; key: string; requestHash: string };
 
+/**
+ * Events the system raises itself (heartbeats/lateness.ts), through this same statement so that
+ * silences, grouping and snooze apply to them as to any: `before` (CTEs, each followed by a
+ * comma) come first, `rows` yields the events in place of the JSON items (idx, source_name,
+ * event_type, severity, description, occurred_at, metadata, dedup_key), `after` (CTEs, each
+ * preceded by a comma) may read `input` and `placed`, and `deliveries` selects the ids of the
+ * webhook deliveries `after` wrote.
+ */
+export type SystemEvents = { before: SQL; rows: SQL; after: SQL; deliveries: SQL };
+
 export type IngestRequest = {
   /** `single`: answer with the event (201). `batch`: with per-item results in input order (200). */
   mode: "single" | "batch";
   items: { index: number; event: EventCreate }[];
   failures: ItemFailure[];
-  sender: Principal;
+  /** Who sent them: a principal, or the system. */
+  sender: Principal | SystemEvents;
   idempotency: IdempotencyClaim | null;
 };
 
 export type IngestResult =
   /** Stored now. `body` is the response (also kept for the idempotency key). */
-  | { outcome: "stored"; status: number; body: ResponseBody; historyIds: number[] }
+  | {
+      outcome: "stored";
+      status: number;
+      body: ResponseBody;
+      historyIds: number[];
+      deliveryIds: number[];
+    }
   /** The key was used before: its first response, and what it was asked with. */
   | { outcome: "prior"; status: number; body: ResponseBody; requestHash: string };
 
@@ -36,6 +54,7 @@ export type ResponseBody = EventView | BatchResult;
 type Row = {
   body: ResponseBody;
   history: number[] | null;
+  deliveries: number[] | null;
   prior_hash: string | null;
   prior_status: number | null;
   prior_body: ResponseBody | null;
@@ -56,9 +75,12 @@ type Row = {
  * before the first one committed cannot see it: both store, and the second's idempotency row
  * then violates the primary key, which aborts its whole statement (events, alerts, history),
  * so exactly one store happens; see `IdempotencyConflict`.
+
  */
 export async function ingest(db: Db, request: IngestRequest): Promise<IngestResult> {
-  const { idempotency, sender } = request;
+  const { idempotency } = request;
+  const system = "rows" in request.sender ? request.sender : null;
+  const sender = system ? null : (request.sender as Principal);
   const items = JSON.stringify(
     request.items.map(({ index, event }) => ({
       idx: index,
@@ -91,8 +113,18 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
           (select body from prior) as prior_body`
     : sql`null as prior_hash, null as prior_status, null as prior_body`;
 
+  const rowsIn = system
+    ? system.rows
+    : sql`select * from json_to_recordset(${items}::json) as r(idx int, source_name text, event_type text,
+          severity severity, description text, occurred_at timestamptz, metadata jsonb, dedup_key text)`;
+  const opener = sender ? actorOf(sender) : SYSTEM;
+  // Only a Critical event can raise an alert's severity (alerts are High or Critical), and so
+  // wake it from a snooze: without one, the statement is planned without that history.
+  const escalates = request.items.some(({ event }) => event.severity === "Critical" && event.dedup_key);
+
   const { rows } = await db.execute<Row>(sql`
     with ${prior}
+    ${system?.before ?? sql``}
     active_silence as materialized (${activeSilences()}),
     input as materialized (
       select i.*, nextval(pg_get_serial_sequence('events', 'id')) as event_id,
@@ -105,11 +137,7 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
                 metadata: sql`i.metadata`,
               })}) as silenced_by,
              i.severity = any(${`{${ALERTING_SEVERITIES.join(",")}}`}::severity[]) as alerting
-      from (
-        select * from json_to_recordset(${items}::json) as r(idx int, source_name text, event_type text,
-          severity severity, description text, occurred_at timestamptz, metadata jsonb, dedup_key text)
-        order by idx
-      ) i
+      from (${rowsIn} order by idx) i
       ${unlessPrior}
     ), grouped as (
       -- A key with at least one unsilenced event opens or joins its alert as ever; its silenced
@@ -137,21 +165,26 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
                           alert_id, silenced_by, ingested_by_type, ingested_by_id, ingested_by_name)
       overriding system value
       select event_id, source_name, event_type, severity, description, coalesce(occurred_at, now()), metadata,
-             dedup_key, alert_id, silenced_by, ${sender.type}::principal_type, ${sender.id}, ${sender.name}
+             dedup_key, alert_id, silenced_by, ${sender?.type ?? null}::principal_type, ${sender?.id ?? null}::int,
+             ${sender?.name ?? null}::text
       from placed
       returning *
     ), history as (
       ${recordHistory(sql`
-        select id, ${actorValues(actorOf(sender))}, 'created'::history_action, null, status::text from alert where opened
+        select id, ${actorValues(opener)}, 'created'::history_action, null, status::text, ${noted()}
+        from alert where opened
         union all
         select a.id, ${actorValues(SYSTEM)}, 'event_grouped'::history_action,
-               greatest(a.event_count - g.n, 1)::text, a.event_count::text
+               greatest(a.event_count - g.n, 1)::text, a.event_count::text, ${noted(null, sql`a.snoozed`)}
         from alert a join grouped g on g.dedup_key = a.dedup_key
-        where not a.opened or g.n > 1`)}
-    ), body as (
+        where not a.opened or g.n > 1
+        ${escalates ? wokenHistory : sql``}`)}
+    )${system?.after ?? sql``}, body as (
       select (${request.mode === "single" ? singleBody() : batchBody(request.failures)}) as value
     )${stored}
-    select (select value from body) as body, (select json_agg(id order by id) from history) as history, ${priorColumns}`);
+    select (select value from body) as body, (select json_agg(id order by id) from history) as history,
+           ${system ? sql`(select json_agg(id order by id) from (${system.deliveries}) d)` : sql`null`} as deliveries,
+           ${priorColumns}`);
 
   const row = rows[0];
   if (!row) throw new Error("ingest returned no row");
@@ -159,8 +192,20 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
     if (!row.prior_body) throw new Error("idempotency record without a body");
     return { outcome: "prior", status: Number(row.prior_status), body: row.prior_body, requestHash: row.prior_hash };
   }
-  return { outcome: "stored", status, body: row.body, historyIds: row.history ?? [] };
+  return {
+    outcome: "stored",
+    status,
+    body: row.body,
+    historyIds: row.history ?? [],
+    deliveryIds: (row.deliveries ?? []).map(Number),
+  };
 }
+
+/** History of snoozed alerts a grouped event woke by raising their severity (alerts/snooze.ts). */
+const wokenHistory = sql`union all
+  select id, ${actorValues(SYSTEM)}, 'unsnoozed'::history_action, ${isoUtc(sql`woken_from`)}, null,
+         ${noted(sql`'Severity rose to ' || severity || '.'`)}
+  from alert where woken_from is not null`;
 
 /** The one event, as the API shows it (its alert as `a`). */
 function singleBody(): SQL {

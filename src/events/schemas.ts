@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ALERT_STATUSES, PRINCIPAL_TYPES, SEVERITIES } from "../db/schema";
+import { HEARTBEAT_KEY_PREFIX } from "../heartbeats/json";
 import { cursorPageSchema, cursorQuery } from "../http/cursor";
 import { jsonObject } from "../http/json-value";
 import { pageQuery, pageSchema } from "../http/pagination";
@@ -46,13 +47,21 @@ export const EventCreateSchema = z
       .openapi({
         description:
           "Groups alerts: a High or Critical event with a key joins the unresolved alert with the same key " +
-          "(raising its event_count) instead of opening a new one",
+          `(raising its event_count) instead of opening a new one. Keys starting \`${HEARTBEAT_KEY_PREFIX}\` are ` +
+          "Vigil's own (heartbeat alerts): a sensor cannot send one",
         example: "ssh-bruteforce:203.0.113.7",
       }),
   })
   .superRefine((event, ctx) => {
     const critical = criticalDescriptionProblem(event.severity, event.description);
     if (critical) ctx.addIssue({ code: "custom", path: ["description"], message: critical });
+    if (event.dedup_key?.startsWith(HEARTBEAT_KEY_PREFIX)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dedup_key"],
+        message: `Keys starting "${HEARTBEAT_KEY_PREFIX}" are reserved for heartbeat alerts.`,
+      });
+    }
   })
   .openapi("EventCreate", documentedCriticalRule());
 

@@ -19,6 +19,10 @@ const TAGS = [
     name: "Silences",
     description: "Maintenance windows: matching events are stored but raise, escalate and notify nothing.",
   },
+  {
+    name: "Heartbeats",
+    description: "Sensors that must keep reporting: a silent one becomes a High alert, resolved when it beats again.",
+  },
   { name: "Triage", description: "Assignment, notes, history, bulk actions and figures: how a SOC works its queue." },
   {
     name: "API keys",

@@ -39,6 +39,11 @@ function parse(value: string): Parsed {
   return { ms, micros: fraction.padEnd(6, "0").slice(0, 6) };
 }
 
+/** 300000 -> "5 minutes", 604800000 -> "7 days". */
+function aheadText(ms: number): string {
+  return ms % 86_400_000 === 0 ? `${ms / 86_400_000} days` : `${ms / 60_000} minutes`;
+}
+
 /** The instant as PostgreSQL gets it and the API shows it: `2026-11-24T10:15:00.123456Z`. */
 function utc({ ms, micros }: { ms: number; micros: string }): string {
   return `${new Date(ms).toISOString().slice(0, 19)}.${micros}Z`;
@@ -56,10 +61,8 @@ function utc({ ms, micros }: { ms: number; micros: string }): string {
  */
 export function timestamp(options: { about: string; future?: boolean; maxAheadMs?: number }) {
   const { about, future = false, maxAheadMs } = options;
-  const whenRules = [
-    future ? ", in the future" : "",
-    maxAheadMs === undefined ? "" : `, at most ${maxAheadMs / 60_000} minutes in the future`,
-  ].join("");
+  const ahead = maxAheadMs === undefined ? "" : aheadText(maxAheadMs);
+  const whenRules = [future ? ", in the future" : "", ahead ? `, at most ${ahead} in the future` : ""].join("");
   return z
     .string({ error: (i) => (i.input === undefined ? "This field is required." : FORMAT) })
     .max(35, FORMAT)
@@ -77,7 +80,7 @@ export function timestamp(options: { about: string; future?: boolean; maxAheadMs
       if (maxAheadMs !== undefined && parsed.ms > now + maxAheadMs) {
         ctx.addIssue({
           code: "custom",
-          message: `Must not be more than ${maxAheadMs / 60_000} minutes in the future.`,
+          message: `Must not be more than ${ahead} in the future.`,
         });
         return z.NEVER;
       }

@@ -10,6 +10,7 @@ import { pageRequest, paginate } from "../http/pagination";
 import { Int32IdParamSchema } from "../http/params";
 import { fieldError } from "../http/validation";
 import { compileMatchers } from "../matchers/language";
+import { publish } from "../push/publisher";
 import {
   SilenceCreateSchema,
   SilenceListQuerySchema,
@@ -38,7 +39,7 @@ const createDef = createRoute({
   tags,
   security,
   summary: "Silence matching events for a window (maintenance)",
-  description: `${whoMay("silences:manage")} ${EFFECT} Throttled per principal (scope \`write\`).`,
+  description: `${whoMay("silences:manage")} ${EFFECT} \`silence.created\` goes to subscribed webhooks. Throttled per principal (scope \`write\`).`,
   middleware: [authenticate(), authorize("silences:manage"), jsonBody()] as const,
   request: { body: jsonRequestBody(SilenceCreateSchema) },
   responses: routeResponses(
@@ -110,7 +111,8 @@ const endDef = createRoute({
   summary: "End a silence now",
   description:
     `${whoMay("silences:manage")} Sets ends_at to now (a pending one never starts) and keeps the row, with the ` +
-    "events it silenced. Ending an expired one changes nothing (204 too).",
+    "events it silenced; `silence.ended` goes to subscribed webhooks (as it does, within a minute, when one runs " +
+    "out by itself). Ending an expired one changes nothing (204 too).",
   middleware: [authenticate(), authorize("silences:manage")] as const,
   request: { params: Int32IdParamSchema },
   responses: routeResponses({ 204: { description: "Ended" } }, { problems: [401, 403, 404, 503], throttle: "write" }),
@@ -123,7 +125,7 @@ export function registerSilences(app: OpenAPIHono<AppEnv>): void {
     const startsAt = input.starts_at ?? new Date(now).toISOString();
     const problem = silenceWindowProblem(startsAt, input.ends_at, now);
     if (problem) throw invalidWindow(problem);
-    const silence = await insertSilence(database(c.env), {
+    const { silence, deliveryIds } = await insertSilence(database(c.env), {
       matchers: input.matchers,
       compiled: compileMatchers(input.matchers),
       startsAt,
@@ -131,6 +133,7 @@ export function registerSilences(app: OpenAPIHono<AppEnv>): void {
       comment: input.comment,
       createdById: c.get("principal").id,
     });
+    publish(c, [], deliveryIds);
     c.header("Location", `/api/silences/${silence.id}/`);
     return c.json(silence, 201);
   });
@@ -168,7 +171,9 @@ export function registerSilences(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(endDef, async (c) => {
-    if (!(await endSilence(database(c.env), c.req.valid("param").id))) throw noSuchSilence();
+    const ended = await endSilence(database(c.env), c.req.valid("param").id);
+    if (!ended) throw noSuchSilence();
+    publish(c, [], ended.deliveryIds);
     return c.body(null, 204);
   });
 }

@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { isoUtc } from "../db/sql";
 import type { PageRequest } from "../http/pagination";
 import type { CompiledMatcher, Matcher } from "../matchers/language";
+import { announce } from "../webhooks/announce";
 import type { SilenceState, SilenceView } from "./schemas";
 
 /** The silences table's door: its routes, and the ingest statement through activeSilences(). */
@@ -48,18 +49,24 @@ export type NewSilence = {
   createdById: number;
 };
 
-export async function insertSilence(db: Db, silence: NewSilence): Promise<SilenceView> {
-  const { rows } = await db.execute<{ silence: SilenceView }>(sql`
+/** Creates it and, in the same statement, its `silence.created` webhook deliveries (ids returned, for the queue). */
+export async function insertSilence(
+  db: Db,
+  silence: NewSilence,
+): Promise<{ silence: SilenceView; deliveryIds: number[] }> {
+  const { rows } = await db.execute<{ silence: SilenceView; deliveries: number[] | null }>(sql`
     with s as (
       insert into silences (matchers, compiled, starts_at, ends_at, comment, created_by_id)
       values (${JSON.stringify(silence.matchers)}::jsonb, ${JSON.stringify(silence.compiled)}::jsonb,
               ${silence.startsAt}::timestamptz, ${silence.endsAt}::timestamptz, ${silence.comment}, ${silence.createdById})
       returning *
+    ), d as (
+      ${announce("silence.created", sql`select json_build_object('silence', ${silenceJson}) from s`)}
     )
-    select ${silenceJson} as silence from s`);
+    select ${silenceJson} as silence, (select json_agg(id order by id) from d) as deliveries from s`);
   const row = rows[0];
   if (!row) throw new Error("insert returned no row");
-  return row.silence;
+  return { silence: row.silence, deliveryIds: (row.deliveries ?? []).map(Number) };
 }
 
 export async function findSilence(db: Db, id: number): Promise<SilenceView | null> {
@@ -130,14 +137,42 @@ export async function updateSilence(
   return rows[0]?.silence ?? null;
 }
 
-/** Ends it now (a pending one never starts); an expired one stays as it was. False: no such silence. */
-export async function endSilence(db: Db, id: number): Promise<boolean> {
-  const { rows } = await db.execute(sql`
-    with s as (select id from silences where id = ${id}),
-    ended as (
-      update silences set ends_at = now(), starts_at = least(starts_at, now()), updated_at = now()
+/**
+ * Ends it now (a pending one never starts), with its `silence.ended` deliveries in the same
+ * statement; an expired one stays as it was. Null: no such silence.
+ */
+export async function endSilence(db: Db, id: number): Promise<{ deliveryIds: number[] } | null> {
+  const { rows } = await db.execute<{ deliveries: number[] | null }>(sql`
+    with found as (select id from silences where id = ${id}),
+    s as (
+      update silences set ends_at = now(), starts_at = least(starts_at, now()), updated_at = now(), end_published = true
       where id = ${id} and ends_at > now()
+      returning *
+    ), d as (
+      ${announce("silence.ended", sql`select json_build_object('silence', ${silenceJson}) from s`)}
     )
-    select 1 from s`);
-  return rows.length > 0;
+    select (select json_agg(id order by id) from d) as deliveries from found`);
+  const row = rows[0];
+  return row ? { deliveryIds: (row.deliveries ?? []).map(Number) } : null;
+}
+
+/** At most this many expiries announced per sweep. */
+export const ANNOUNCE_BATCH = 1000;
+
+/**
+ * The sweep's part: silences that ran out by themselves get their `silence.ended` deliveries (once:
+ * `end_published`), in one statement. Expiry itself needs no job; only its announcement does.
+ */
+export async function announceExpiredSilences(db: Db): Promise<number[]> {
+  const { rows } = await db.execute<{ deliveries: number[] | null }>(sql`
+    with due as (
+      select id from silences where not end_published and ends_at <= now()
+      order by ends_at limit ${ANNOUNCE_BATCH} for update skip locked
+    ), s as (
+      update silences x set end_published = true from due where x.id = due.id returning x.*
+    ), d as (
+      ${announce("silence.ended", sql`select json_build_object('silence', ${silenceJson}) from s`)}
+    )
+    select (select json_agg(id order by id) from d) as deliveries`);
+  return (rows[0]?.deliveries ?? []).map(Number);
 }

@@ -43,7 +43,12 @@ export const WebhookCreateSchema = z
     min_severity: z
       .enum(ALERTING_SEVERITIES, { error: `Must be ${ALERTING_SEVERITIES.join(" or ")}.` })
       .optional()
-      .openapi({ description: "Only alerts at least this severe (default: all)", example: "Critical" }),
+      .openapi({
+        description:
+          "Only alerts at least this severe (default: all); heartbeat events count as High, silence events " +
+          "are always sent",
+        example: "Critical",
+      }),
     description: optionalText(500).openapi({ example: "SOAR playbook trigger" }),
   })
   .openapi("WebhookCreate");
