@@ -1,8 +1,10 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { AlertPage } from "./alert/AlertPage";
 import { type Services, ServicesContext } from "./context";
+import { HeartbeatsPage } from "./heartbeats/HeartbeatsPage";
 import { QueuePage } from "./queue/QueuePage";
 import { routeOf, useLocation } from "./router";
+import { SilencesPage } from "./silences/SilencesPage";
 import { Untrusted } from "./ui/bits";
 import { ConnectionState } from "./ui/ConnectionState";
 import { usePageHeading } from "./ui/use-page-heading";
@@ -47,6 +49,12 @@ export function Shell({ services }: { services: Services }) {
           <a href="/" aria-current={route.page === "queue" ? "page" : undefined}>
             Alert queue
           </a>
+          <a href="/silences" aria-current={route.page === "silences" ? "page" : undefined}>
+            Silences
+          </a>
+          <a href="/heartbeats" aria-current={route.page === "heartbeats" ? "page" : undefined}>
+            Heartbeats
+          </a>
           <a href="/api/docs/">API docs</a>
         </nav>
         <ConnectionState stream={stream} />
@@ -67,6 +75,8 @@ export function Shell({ services }: { services: Services }) {
       <main id="main">
         {route.page === "queue" && <QueuePage query={route.query} />}
         {route.page === "alert" && <AlertPage key={route.id} id={route.id} />}
+        {route.page === "silences" && <SilencesPage query={route.query} />}
+        {route.page === "heartbeats" && <HeartbeatsPage query={route.query} />}
         {route.page === "missing" && <Missing />}
       </main>
     </ServicesContext.Provider>

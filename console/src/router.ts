@@ -1,7 +1,12 @@
 import { useSyncExternalStore } from "hono/jsx/dom";
 
-/** The console's pages: the queue at `/` (filters in the query) and `/alerts/{id}`. */
-export type Route = { page: "queue"; query: URLSearchParams } | { page: "alert"; id: number } | { page: "missing" };
+/** The console's pages: the queue at `/` (filters in the query), `/alerts/{id}`, silences, heartbeats. */
+export type Route =
+  | { page: "queue"; query: URLSearchParams }
+  | { page: "alert"; id: number }
+  | { page: "silences"; query: URLSearchParams }
+  | { page: "heartbeats"; query: URLSearchParams }
+  | { page: "missing" };
 
 const CHANGE = "vigil:navigate";
 
@@ -9,6 +14,8 @@ export function routeOf(pathname: string, search: string): Route {
   if (pathname === "/" || pathname === "") return { page: "queue", query: new URLSearchParams(search) };
   const alert = /^\/alerts\/([1-9][0-9]{0,15})\/?$/.exec(pathname);
   if (alert?.[1]) return { page: "alert", id: Number(alert[1]) };
+  if (/^\/silences\/?$/.test(pathname)) return { page: "silences", query: new URLSearchParams(search) };
+  if (/^\/heartbeats\/?$/.test(pathname)) return { page: "heartbeats", query: new URLSearchParams(search) };
   return { page: "missing" };
 }
 

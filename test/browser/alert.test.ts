@@ -159,8 +159,8 @@ describe("the alert page (contract section 14)", () => {
     expect(await link.evaluate((a) => getComputedStyle(a).outlineStyle)).toBe("solid"); // visible focus
     await page.keyboard.press("Enter");
     await page.waitForURL(`**/alerts/${id}`);
-    // Focus moved to the new page's heading.
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+    // Focus moved to the new page's heading (once the page has rendered: under load, a moment later).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
 
     await page.keyboard.press("Escape");
     await page.waitForURL((url) => url.pathname === "/");

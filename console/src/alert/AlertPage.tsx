@@ -3,6 +3,7 @@ import { describe } from "../api/problem";
 import { readJson } from "../api/session";
 import type { Alert } from "../api/types";
 import { useServices } from "../context";
+import { isSnoozed } from "../queue/filters";
 import { lastQueue, navigate } from "../router";
 import { ErrorText, SeverityBadge, StatusBadge, Time, Untrusted } from "../ui/bits";
 import { usePageHeading } from "../ui/use-page-heading";
@@ -10,6 +11,7 @@ import { EventDetails } from "./EventDetails";
 import { GroupedEvents } from "./GroupedEvents";
 import { History } from "./History";
 import { Notes } from "./Notes";
+import { Snooze } from "./Snooze";
 import { type AlertChange, Triage } from "./Triage";
 
 function Summary({ alert }: { alert: Alert }) {
@@ -45,6 +47,8 @@ function Summary({ alert }: { alert: Alert }) {
       <dd>
         <Time iso={alert.resolved_at} />
       </dd>
+      <dt>Snoozed until</dt>
+      <dd>{isSnoozed(alert) ? <Time iso={alert.snoozed_until} /> : <span class="muted">Not snoozed</span>}</dd>
     </dl>
   );
 }
@@ -139,6 +143,13 @@ export function AlertPage({ id }: { id: number }) {
           <div class="column">
             <Summary alert={alert} />
             {me.role === "admin" && <Triage alert={alert} change={change} />}
+            <Snooze alert={alert} change={change} />
+            {me.role === "admin" && (
+              <p>
+                <a href={`/silences?alert=${id}`}>Silence similar events…</a>{" "}
+                <span class="muted small">(a maintenance window prefilled from this alert)</span>
+              </p>
+            )}
             <EventDetails event={alert.event} />
             <GroupedEvents alertId={id} revision={revision} />
           </div>

@@ -24,6 +24,14 @@ function sentence(entry: HistoryEntry) {
       return "grouped another event into it";
     case "note_added":
       return "added a note";
+    case "snoozed":
+      return (
+        <>
+          snoozed it until <Time iso={String(entry.to)} />
+        </>
+      );
+    case "unsnoozed":
+      return "woke it";
   }
 }
 
@@ -44,6 +52,12 @@ export function History({ alertId, revision }: { alertId: number; revision: numb
                 <Untrusted text={entry.actor.name} />
               </strong>{" "}
               <span class="muted">({entry.actor.type})</span> {sentence(entry)}
+              {entry.reason && (
+                <span class="muted">
+                  {" "}
+                  (<Untrusted text={entry.reason} />)
+                </span>
+              )}
             </li>
           ))}
         </ol>

@@ -1,17 +1,10 @@
 import { useEffect, useState } from "hono/jsx/dom";
-import { ApiProblem, describe } from "../api/problem";
+import { explain } from "../api/problem";
 import { ALERT_STATUSES, type Alert, type AlertStatus } from "../api/types";
 import { useServices } from "../context";
 import { ErrorText } from "../ui/bits";
 
-export type AlertChange = { status?: AlertStatus; assignee?: string | null };
-
-/** Field messages after the sentence, for a 400 (e.g. "assignee: no active user alice"). */
-function explain(error: unknown): string {
-  if (!(error instanceof ApiProblem)) return describe(error);
-  const fields = Object.entries(error.errors).map(([field, messages]) => `${field}: ${messages.join(" ")}`);
-  return [error.detail, ...fields].join(" ");
-}
+export type AlertChange = { status?: AlertStatus; assignee?: string | null; snoozed_until?: string | null };
 
 /**
  * Admins move the alert through its lifecycle and (re)assign it. `change` sends the PATCH

@@ -36,3 +36,10 @@ export function describe(error: unknown): string {
   if (error instanceof ApiProblem) return error.detail;
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The sentence, then the field messages of a 400 (e.g. "... timeout_seconds: Must be at least 60."). */
+export function explain(error: unknown): string {
+  if (!(error instanceof ApiProblem)) return describe(error);
+  const fields = Object.entries(error.errors).map(([field, messages]) => `${field}: ${messages.join(" ")}`);
+  return [error.detail, ...fields].join(" ");
+}

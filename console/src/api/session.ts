@@ -30,6 +30,11 @@ export async function readJson<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** For answers without a body (204): a refusal throws its problem. */
+export async function expectNoContent(res: Response): Promise<void> {
+  if (!res.ok) throw await problemFrom(res);
+}
+
 /** Refresh a little before the access token expires: a minute early, or at 80% of a short life. */
 export function refreshDelaySeconds(expiresIn: number): number {
   return Math.max(expiresIn * 0.8, expiresIn - 60);

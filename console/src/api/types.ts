@@ -35,6 +35,8 @@ export type Alert = {
   event_count: number;
   last_event_at: string;
   assignee: string | null;
+  /** While in the future: hidden from status queues, grouped events push nothing. */
+  snoozed_until: string | null;
 };
 
 export type Note = { id: number; alert_id: number; author: string; body: string; created_at: string };
@@ -43,9 +45,45 @@ export type HistoryEntry = {
   id: number;
   at: string;
   actor: { type: "user" | "key" | "system"; name: string };
-  action: "created" | "status_changed" | "assigned" | "event_grouped" | "note_added";
+  action: "created" | "status_changed" | "assigned" | "event_grouped" | "note_added" | "snoozed" | "unsnoozed";
   from: string | number | null;
   to: string | number | null;
+  /** Why, when the system made the change. */
+  reason: string | null;
+};
+
+export const MATCHER_FIELDS = ["source_name", "event_type", "severity", "dedup_key"] as const;
+export const MATCHER_OPS = ["eq", "ne", "in", "glob"] as const;
+export type MatcherOp = (typeof MATCHER_OPS)[number];
+/** `field` is one of MATCHER_FIELDS or `metadata.<key>`. */
+export type Matcher = { field: string; op: MatcherOp; value: string | string[] };
+
+export type SilenceState = "pending" | "active" | "expired";
+export type Silence = {
+  id: number;
+  matchers: Matcher[];
+  starts_at: string;
+  ends_at: string;
+  comment: string;
+  state: SilenceState;
+  suppressed_count: number;
+  created_by: string | null;
+  created_at: string;
+};
+
+export const HEARTBEAT_STATUSES = ["late", "unknown", "ok"] as const;
+export type HeartbeatStatus = (typeof HEARTBEAT_STATUSES)[number];
+export type Heartbeat = {
+  name: string;
+  timeout_seconds: number;
+  status: HeartbeatStatus;
+  last_beat_at: string | null;
+  due_at: string;
+  late_since: string | null;
+  tags: string[];
+  owner: { type: "user" | "key"; name: string } | null;
+  alert: { id: number; status: AlertStatus } | null;
+  created_at: string;
 };
 
 /** DRF-style page (`count` is absent from cursor pages). */

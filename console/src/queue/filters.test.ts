@@ -27,4 +27,16 @@ describe("queue filters in the console URL", () => {
     expect(matches(alert, f("assignee=ana&status=Open&severity=High"), "bob")).toBe(true);
     expect(matches(alert, f("severity=Critical"), "ana")).toBe(false);
   });
+
+  it("hide snoozed alerts from status queues, as the server does, and only while the snooze lasts", () => {
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const earlier = new Date(Date.now() - 60_000).toISOString();
+    const alert = (snoozed_until: string | null) =>
+      ({ status: "Open", severity: "High", assignee: null, snoozed_until }) as Alert;
+    const f = (query: string) => filtersFrom(new URLSearchParams(query));
+    expect(matches(alert(later), f("status=Open"), "ana")).toBe(false);
+    expect(matches(alert(later), f(""), "ana")).toBe(true);
+    expect(matches(alert(earlier), f("status=Open"), "ana")).toBe(true);
+    expect(matches(alert(null), f("status=Open"), "ana")).toBe(true);
+  });
 });

@@ -50,9 +50,16 @@ export function alertsRequest(filters: QueueFilters): string {
   return `/api/alerts/?${query}`;
 }
 
+/** Whether the alert is snoozed now. */
+export function isSnoozed(alert: Pick<Alert, "snoozed_until">): boolean {
+  return alert.snoozed_until !== null && Date.parse(alert.snoozed_until) > Date.now();
+}
+
 /** Whether an alert belongs in the queue as filtered, as the server would decide. */
 export function matches(alert: Alert, filters: QueueFilters, username: string): boolean {
   if (filters.status && alert.status !== filters.status) return false;
+  // A status queue hides snoozed alerts (the API's default for `snoozed`).
+  if (filters.status && isSnoozed(alert)) return false;
   if (filters.severity && alert.severity !== filters.severity) return false;
   switch (filters.assignee) {
     case "":

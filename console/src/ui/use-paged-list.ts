@@ -18,8 +18,8 @@ const sameOrigin = (url: string) => {
 };
 
 /**
- * A paginated sub-resource of an alert (events, notes, history): the first page, reloaded when
- * `revision` changes, and "Load more" following the API's `next` link.
+ * A paginated list (an alert's events, notes, history; silences, heartbeats): the first page,
+ * reloaded when `path` or `revision` changes, and "Load more" following the API's `next` link.
  */
 export function usePagedList<T>(path: string, revision: number): PagedList<T> {
   const { session } = useServices();
