@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { HEARTBEAT_STATUSES, PRINCIPAL_TYPES } from "../db/schema";
+import { ALERT_STATUSES, HEARTBEAT_STATUSES, PRINCIPAL_TYPES } from "../db/schema";
 import { distinct } from "../http/distinct";
 import { pageQuery, pageSchema } from "../http/pagination";
 import { idNumber, int32IdNumber } from "../http/params";
@@ -78,7 +78,7 @@ export const HeartbeatSchema = z
       .nullable()
       .openapi({ description: "The one principal whose beats count; null until the first beat" }),
     alert: z
-      .object({ id: idNumber, status: z.string().max(20) })
+      .object({ id: idNumber, status: z.enum(ALERT_STATUSES) })
       .nullable()
       .openapi({ description: "Its unresolved `heartbeat_missed` alert, if one is up" }),
     created_by: text(150).nullable(),
