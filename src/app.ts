@@ -19,6 +19,7 @@ import { validationHook } from "./http/validation";
 import { registerInternal } from "./internal/routes";
 import { registerKeys } from "./keys/routes";
 import { registerStream } from "./push/stream-routes";
+import { registerRules } from "./rules/routes";
 import { registerSilences } from "./silences/routes";
 import { registerWebhooks } from "./webhooks/routes";
 
@@ -51,6 +52,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerWebhooks(app);
   registerSilences(app);
   registerHeartbeats(app);
+  registerRules(app);
   registerInternal(app);
 
   registerComponents(app);

@@ -64,6 +64,12 @@ const routes: Route[] = [
   { method: "GET", path: () => "/api/silences/999999/", allowed: PEOPLE },
   { method: "PATCH", path: () => "/api/silences/999999/", body: { comment: "m" }, allowed: ADMIN_ONLY },
   { method: "DELETE", path: () => "/api/silences/999999/", allowed: ADMIN_ONLY },
+  { method: "POST", path: () => "/api/rules/", body: {}, allowed: ADMIN_ONLY, ok: [400] },
+  { method: "GET", path: () => "/api/rules/", allowed: PEOPLE },
+  { method: "GET", path: () => "/api/rules/999999/", allowed: PEOPLE },
+  { method: "PATCH", path: () => "/api/rules/999999/", body: { name: "m" }, allowed: ADMIN_ONLY },
+  { method: "DELETE", path: () => "/api/rules/999999/", allowed: ADMIN_ONLY },
+  { method: "POST", path: () => "/api/rules/test/", body: {}, allowed: ADMIN_ONLY, ok: [400] },
   // Snoozing is triage (analysts too); the lifecycle stays the admins'.
   {
     method: "PATCH",

@@ -3,6 +3,9 @@ import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SEVERITIES } from "../src/db/schema";
+import type { Matcher } from "../src/matchers/language";
+import { MAX_ENABLED_RULES, type RuleActions, ruleProblems, type Threshold } from "../src/rules/schemas";
+import { RESERVED_KEY_PREFIXES } from "../src/rules/template";
 import { silenceWindowProblem } from "../src/silences/schemas";
 import { webhookUrlProblem } from "../src/webhooks/url-rules";
 import { HOSTILE_PARAMETERS, HUGE_NUMBER, HUGE_NUMBER_MARK, mutated, valid } from "./fuzz/arbitraries";
@@ -97,6 +100,8 @@ afterAll(async () => {
   for (const id of new Set(pools.get("/api/silences/{id}/ id"))) {
     await api(`/api/silences/${id}/`, { method: "DELETE", token: adminToken });
   }
+  // Rules left enabled would change other test files' events (an empty condition list matches all).
+  await db().execute(sql`delete from rules where created_by_id = ${adminId}`);
   // Heartbeats it made would go late, raising alerts, for the rest of the run.
   await db().execute(sql`
     delete from heartbeats where created_by_id = ${adminId} or (owner_type = 'user' and owner_id = ${adminId})`);
@@ -108,7 +113,13 @@ afterAll(async () => {
  * breaks one is invalid however valid its parts. `body` is the parsed JSON body, if any; `sent`
  * the body as sent.
  */
-type ProseRequest = { query: Map<string, string>; headers: Map<string, string>; body: unknown; sent?: Body };
+type ProseRequest = {
+  path: Map<string, string>;
+  query: Map<string, string>;
+  headers: Map<string, string>;
+  body: unknown;
+  sent?: Body;
+};
 const PROSE_RULES: Record<string, (request: ProseRequest) => string | null | Promise<string | null>> = {
   listAlerts: ({ query }) =>
     query.has("severity") && query.has("event__severity") && query.get("severity") !== query.get("event__severity")
@@ -120,7 +131,15 @@ const PROSE_RULES: Record<string, (request: ProseRequest) => string | null | Pro
   revokeToken: ({ headers, body }) => refreshProblem(headers, body),
   updateAlert: ({ body }) => assigneeProblem(body) ?? snoozeProblem(body),
   bulkUpdateAlerts: ({ body }) => assigneeProblem(body) ?? snoozeProblem(body),
-  createEvent: ({ body }) => heartbeatKeyProblem(body),
+  createEvent: ({ body }) => reservedKeyProblem(body),
+  // The limit on enabled rules, and what a change means for the rule as stored, only the server knows: asked now.
+  createRule: ({ body }) => severityMatcherProblem(matchersOf(body, "conditions")) ?? enabledRuleProblem(body, null),
+  updateRule: async ({ path, body }) =>
+    severityMatcherProblem(matchersOf(body, "conditions")) ??
+    (await storedRuleProblem(path.get("id"), body)) ??
+    enabledRuleProblem(body, path.get("id")),
+  testRule: ({ body }) =>
+    severityMatcherProblem(matchersOf(matchersOf(body, "rule"), "conditions")) ?? ruleTestProblem(body),
   // An owner must be an active ingest key, which other test files create and revoke: asked now.
   createHeartbeat: async ({ body }) => {
     const keyId = (body as { key_id?: unknown } | undefined)?.key_id;
@@ -141,23 +160,25 @@ const PROSE_RULES: Record<string, (request: ProseRequest) => string | null | Pro
   },
   // The window rule is silenceWindowProblem()'s (silences.test.ts pins it); an update is judged
   // against the stored window too, which only the server knows, so only a given pair is checked.
-  createSilence: ({ body }) => windowProblem(body, new Date().toISOString()) ?? severityMatcherProblem(body),
-  updateSilence: ({ body }) => windowProblem(body, null) ?? severityMatcherProblem(body),
+  createSilence: ({ body }) =>
+    windowProblem(body, new Date().toISOString()) ?? severityMatcherProblem(matchersOf(body, "matchers")),
+  updateSilence: ({ body }) => windowProblem(body, null) ?? severityMatcherProblem(matchersOf(body, "matchers")),
   streamAlerts: ({ query }) => (query.has("ticket") ? "a stream ticket the server did not issue" : null),
 };
 
 /** The Matcher schema's prose: `severity` takes eq, ne or in, with severity names. */
-function severityMatcherProblem(body: unknown): string | null {
-  const { matchers } = (body ?? {}) as { matchers?: unknown };
+function severityMatcherProblem(matchers: unknown): string | null {
   if (!Array.isArray(matchers)) return null;
   const names: readonly unknown[] = SEVERITIES;
   const bad = matchers.some((m: { field?: unknown; op?: unknown; value?: unknown }) => {
     if (m?.field !== "severity") return false;
     const values = Array.isArray(m.value) ? m.value : [m.value];
-    return m.op === "glob" || values.some((v) => !names.includes(v));
+    return m.op === "glob" || m.op === "exists" || values.some((v) => !names.includes(v));
   });
   return bad ? "a severity matcher without severity names" : null;
 }
+
+const matchersOf = (body: unknown, list: string) => (body as Record<string, unknown> | undefined)?.[list];
 
 function windowProblem(body: unknown, defaultStart: string | null): string | null {
   const { starts_at, ends_at } = (body ?? {}) as { starts_at?: unknown; ends_at?: unknown };
@@ -182,10 +203,70 @@ function snoozeProblem(body: unknown): string | null {
   return Date.parse(snoozed_until.toUpperCase()) > Date.now() + 7 * 86_400_000 ? "snoozed past 7 days" : null;
 }
 
-/** Dedup keys in `heartbeat:` are the system's own. */
-function heartbeatKeyProblem(body: unknown): string | null {
+/** Dedup keys in `heartbeat:` and `rule:` are the system's own. */
+function reservedKeyProblem(body: unknown): string | null {
   const key = (body as { dedup_key?: unknown } | undefined)?.dedup_key;
-  return typeof key === "string" && key.trim().startsWith("heartbeat:") ? "a heartbeat dedup key" : null;
+  return typeof key === "string" && RESERVED_KEY_PREFIXES.some((prefix) => key.trim().startsWith(prefix))
+    ? "a dedup key in Vigil's own space"
+    : null;
+}
+
+/** At most MAX_ENABLED_RULES enabled rules: a new enabled rule (or one enabled now) needs room. */
+async function enabledRuleProblem(body: unknown, id: string | undefined | null): Promise<string | null> {
+  const enabled = (body as { enabled?: unknown } | undefined)?.enabled;
+  if (id === null ? enabled === false : enabled !== true || !isRuleId(id)) return null;
+  const { rows } = await db().execute<{ full: boolean; was: boolean | null }>(sql`
+    select count(*) >= ${MAX_ENABLED_RULES} as full,
+           (select enabled from rules where id::text = ${id ?? ""}) as was
+    from rules where enabled`);
+  const row = rows[0];
+  return row?.full && !row.was ? "no room for another enabled rule" : null;
+}
+
+/** A path id that can name a rule (anything else is 404 before any rule is judged). */
+const isRuleId = (id: string | undefined): id is string =>
+  id !== undefined && /^[1-9][0-9]{0,9}$/.test(id) && Number(id) <= 2 ** 31 - 1;
+
+type StoredRuleRow = { builtin: boolean; conditions: Matcher[]; actions: RuleActions; threshold: Threshold | null };
+
+/** A change is judged with the rule as stored: its actions and threshold together, the built-in rule's position. */
+async function storedRuleProblem(id: string | undefined, body: unknown, prefix = ""): Promise<string | null> {
+  if (!isRuleId(id)) return null;
+  const { rows } = await db().execute<StoredRuleRow>(sql`
+    select builtin, conditions, actions, threshold from rules where id = ${Number(id)}`);
+  const stored = rows[0];
+  const change = (body ?? {}) as Partial<StoredRuleRow> & { position?: unknown };
+  if (!stored) return null;
+  if (stored.builtin && change.position !== undefined) return `${prefix}moves the built-in rule`;
+  const merged = {
+    actions: change.actions ?? stored.actions,
+    threshold: change.threshold !== undefined ? change.threshold : stored.threshold,
+  };
+  const problems = Object.keys(ruleProblems(merged));
+  return problems.length ? `${prefix}${problems.join(", ")} with the rule as stored` : null;
+}
+
+/** A test names a saved rule, or gives a whole new one; its samples are events as createEvent takes them. */
+async function ruleTestProblem(body: unknown): Promise<string | null> {
+  const { rule_id, rule, events } = (body ?? {}) as {
+    rule_id?: unknown;
+    rule?: Record<string, unknown>;
+    events?: unknown;
+  };
+  const sample = Array.isArray(events) ? events.map(reservedKeyProblem).find(Boolean) : null;
+  if (sample) return `a sample with ${sample}`;
+  if (rule_id === undefined) {
+    const missing = ["name", "conditions", "actions"].filter((field) => rule?.[field] === undefined);
+    if (missing.length) return `a new rule without ${missing.join(", ")}`;
+    const problems = Object.keys(
+      ruleProblems({ actions: rule?.actions as RuleActions, threshold: (rule?.threshold ?? null) as Threshold | null }),
+    );
+    return problems.length ? `rule.${problems.join(", ")}` : null;
+  }
+  if (!isRuleId(String(rule_id))) return null;
+  const { rows } = await db().execute(sql`select 1 from rules where id::text = ${String(rule_id)}`);
+  if (!rows.length) return "rule_id names no rule";
+  return storedRuleProblem(String(rule_id), rule, "rule.");
 }
 
 /** An assignee is an active user's username; the only one the fuzz knows is its admin's. */
@@ -213,17 +294,28 @@ type Case = {
 
 const serialize = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
 
+/** A parameter that takes a list: repeated, one value each (`style: form`, `explode: true`). */
+const isList = (p: Parameter) => resolve(doc, p.schema).type === "array";
+
 /** Optional parameters of one location, each left out, valid, or hostile. */
 function parametersArbitrary(parameters: Parameter[]): fc.Arbitrary<[string, string][]> {
   return fc
     .tuple(
       ...parameters.map((p) => {
-        const value = fc.oneof({ weight: 5, arbitrary: valid(doc, p.schema).map(serialize) }, HOSTILE_PARAMETERS);
+        const validValues = valid(doc, p.schema).map((v) =>
+          isList(p) ? (v as unknown[]).map(serialize) : [serialize(v)],
+        );
+        const value = fc.oneof(
+          { weight: 5, arbitrary: validValues },
+          HOSTILE_PARAMETERS.map((h) => [h]),
+        );
         return p.required ? value : fc.option(value, { freq: 2 });
       }),
     )
     .map((values) =>
-      values.flatMap((value, i): [string, string][] => (value === null ? [] : [[parameters[i]?.name ?? "", value]])),
+      values.flatMap((value, i): [string, string][] =>
+        value === null ? [] : value.map((v): [string, string] => [parameters[i]?.name ?? "", v]),
+      ),
     );
 }
 
@@ -318,6 +410,7 @@ async function resolveCase({ op, path: template }: Op, c: Case) {
   const parameters = op.parameters ?? [];
   let path = template;
   let routed = true;
+  const pathValues = new Map<string, string>();
   for (const p of parameters.filter((q) => q.in === "path")) {
     const pathValue = c.path[p.name] as PathValue;
     const pool = pools.get(`${template} ${p.name}`) ?? [];
@@ -325,23 +418,45 @@ async function resolveCase({ op, path: template }: Op, c: Case) {
       "pool" in pathValue ? String(pool.length ? pool[pathValue.pool % pool.length] : 10 ** 13) : pathValue.raw,
     );
     routed &&= raw !== "";
+    pathValues.set(p.name, raw);
     path = path.replace(`{${p.name}}`, encodeURIComponent(raw));
     invalid.push(...parameterProblems(p.schema, raw, `path ${p.name}`));
   }
-  const query = new Map(c.query.map(([name, value]) => [name, wellFormed(value)]));
+  const sentQuery = c.query.map(([name, value]): [string, string] => [name, wellFormed(value)]);
+  const query = new Map(sentQuery);
   const headers = new Map(c.headers.map(([name, value]) => [name, sentHeader(value)]));
   for (const p of parameters.filter((q) => q.in !== "path")) {
     const value = (p.in === "query" ? query : headers).get(p.name);
-    if (value !== undefined) invalid.push(...parameterProblems(p.schema, value, `${p.in} ${p.name}`));
-    else if (p.required) invalid.push(`${p.in} ${p.name} missing`);
+    if (value === undefined) {
+      if (p.required) invalid.push(`${p.in} ${p.name} missing`);
+    } else if (isList(p)) {
+      const values = sentQuery.filter(([name]) => name === p.name).map(([, v]) => v);
+      invalid.push(...listProblems(p.schema, values, `${p.in} ${p.name}`));
+    } else invalid.push(...parameterProblems(p.schema, value, `${p.in} ${p.name}`));
   }
   if (c.body) invalid.push(...bodyProblems(op, c.body));
   else if (op.requestBody) invalid.push("no body");
-  const prose = await PROSE_RULES[op.operationId]?.({ query, headers, body: parsedBody(c.body), sent: c.body });
+  const prose = await PROSE_RULES[op.operationId]?.({
+    path: pathValues,
+    query,
+    headers,
+    body: parsedBody(c.body),
+    sent: c.body,
+  });
   if (prose) invalid.push(prose);
   // Past MAX_BODY_BYTES a body may be refused (413) whatever it holds: some routes take more.
   const oversize = c.body !== undefined && new TextEncoder().encode(c.body.text).byteLength > MAX_BODY_BYTES;
-  return { path, query, headers, invalid, routed, oversize };
+  return { path, query, sentQuery, headers, invalid, routed, oversize };
+}
+
+/** A repeated parameter's values, judged as the list its schema describes. */
+function listProblems(schema: Schema, values: string[], where: string): string[] {
+  const s = resolve(doc, schema);
+  const items = (s.items ?? {}) as Schema;
+  return [
+    ...validate(doc, { ...s, items: {} }, values, where),
+    ...values.flatMap((v, i) => parameterProblems(items, v, `${where}[${i}]`)),
+  ];
 }
 
 function parameterProblems(schema: Schema, raw: string, where: string): string[] {
@@ -458,8 +573,8 @@ describe("schema-driven fuzz of every operation in the OpenAPI document", () => 
         const seen = { valid: 0, invalid: 0 };
         await fc.assert(
           fc.asyncProperty(caseArbitrary(o), async (c) => {
-            const { path, query, headers, invalid, routed, oversize } = await resolveCase(o, c);
-            const search = new URLSearchParams([...query]).toString();
+            const { path, sentQuery, headers, invalid, routed, oversize } = await resolveCase(o, c);
+            const search = new URLSearchParams(sentQuery).toString();
             const request = new Request(`${BASE}${path}${search ? `?${search}` : ""}`, {
               method: o.method.toUpperCase(),
               headers: requestHeaders(c, headers),
@@ -488,6 +603,16 @@ describe("schema-driven fuzz of every operation in the OpenAPI document", () => 
               if (o.op.operationId === "createSilence" && res.status === 201) {
                 const { id } = body as { id: number };
                 expect((await api(`/api/silences/${id}/`, { method: "DELETE", token: adminToken })).status).toBe(204);
+              }
+              // Likewise a rule (an empty condition list matches every event): disabled at once.
+              if (["createRule", "updateRule"].includes(o.op.operationId) && (body as { enabled?: boolean }).enabled) {
+                const { id } = body as { id: number };
+                const off = await api(`/api/rules/${id}/`, {
+                  method: "PATCH",
+                  token: adminToken,
+                  json: { enabled: false },
+                });
+                expect(off.status).toBe(200);
               }
             }
           }),

@@ -1,36 +1,43 @@
 import { type SQL, sql } from "drizzle-orm";
+import { MAX_STORED_TAGS } from "../events/rules";
 import { isSnoozed } from "./snooze";
 
 /**
  * The grouping rule (contract section 11), in one place: an alerting event with a `dedup_key`
  * joins the unresolved alert that has that key, else opens one. `rows` yields (event_id, severity,
- * dedup_key, n): one row per new alert or per key, `n` being how many events it brings. The
+ * dedup_key, n, tags, rule): one row per new alert or per key, `n` being how many events it
+ * brings, `tags` their tags, `rule` the rule that decided it alerts (`opened_by_rule`). The
  * partial unique index `alerts_open_dedup_key` makes concurrent ingests with one new key meet:
  * one inserts, the others wait for it and then join (so N concurrent events give one alert with
  * event_count N). Joining raises event_count, moves last_event_at, lets severity rise (never
- * fall) and bumps the version (the ETag); the status stays. Events without a key never conflict
+ * fall), adds the events' tags (at most MAX_STORED_TAGS, sorted) and bumps the version (the ETag);
+ * the status stays. Events without a key never conflict
  * (NULLs are distinct) and open their own alert, as before grouping existed.
  *
  * A join that raises the severity of a snoozed alert wakes it (alerts/snooze.ts).
  *
  * Returns the alerts' `id, event_id, dedup_key, status, severity, event_count, opened` (opened:
- * newly inserted rather than joined), `snoozed` (still snoozed: what was grouped is quiet) and
+ * newly inserted rather than joined), `opened_by_rule`, `snoozed` (still snoozed: what was grouped is quiet) and
  * `woken_from` (the snooze this join ended). Rows are taken in key order, so two batches sharing
  * keys lock them in the same order and cannot deadlock. (`old` in RETURNING: PostgreSQL 18.)
  */
 export function openOrJoinAlerts(rows: SQL): SQL {
-  return sql`insert into alerts as al (event_id, severity, dedup_key, event_count)
-    select event_id, severity, dedup_key, n from (${rows}) as grouped(event_id, severity, dedup_key, n)
+  return sql`insert into alerts as al (event_id, severity, dedup_key, event_count, tags, opened_by_rule)
+    select event_id, severity, dedup_key, n, tags[1:${MAX_STORED_TAGS}], rule
+    from (${rows}) as grouped(event_id, severity, dedup_key, n, tags, rule)
     order by dedup_key nulls last, event_id
     on conflict (dedup_key) where status <> 'Resolved' do update set
       event_count = al.event_count + excluded.event_count,
       severity = greatest(al.severity, excluded.severity),
+      tags = case when excluded.tags <@ al.tags then al.tags
+                  else (select (array_agg(distinct t order by t))[1:${MAX_STORED_TAGS}] from unnest(al.tags || excluded.tags) t) end,
       snoozed_until = case when excluded.severity > al.severity and ${isSnoozed(sql`al`)} then null
                            else al.snoozed_until end,
       last_event_at = now(),
       updated_at = now(),
       version = al.version + 1
     returning al.id, al.event_id, al.dedup_key, al.status, al.severity, al.event_count, (al.xmax = 0) as opened,
+              al.opened_by_rule,
               ${isSnoozed(sql`al`)} as snoozed,
               case when old.snoozed_until is not null and al.snoozed_until is null then old.snoozed_until end as woken_from`;
 }

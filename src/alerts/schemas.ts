@@ -7,6 +7,7 @@ import { pageQuery, pageSchema } from "../http/pagination";
 import { countNumber, idNumber } from "../http/params";
 import { exactText, optionalText, requiredText, text } from "../http/text";
 import { timestamp, utcTimestamp } from "../http/timestamp";
+import { tagFilter } from "../tags/schema";
 import { MAX_SNOOZE_DAYS, snoozeTimestamp } from "./snooze";
 
 export const SNOOZED_FILTERS = ["true", "false", "any"] as const;
@@ -55,6 +56,7 @@ export const AlertFiltersSchema = z
       description: "`me` (the caller's alerts), `none` (unassigned), or a username",
       example: "me",
     }),
+    tag: tagFilter,
     snoozed: z
       .enum(SNOOZED_FILTERS, { error: `Must be one of: ${SNOOZED_FILTERS.join(", ")}.` })
       .optional()

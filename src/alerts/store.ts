@@ -4,6 +4,7 @@ import { isoUtc } from "../db/sql";
 import { eventJson } from "../events/store";
 import { type CursorRequest, keyset, type Positioned, positionColumns } from "../http/cursor";
 import type { PageRequest } from "../http/pagination";
+import { hasTags } from "../tags/sql";
 import type { AlertFilters, AlertView } from "./schemas";
 import { snoozedCondition } from "./snooze";
 
@@ -24,7 +25,9 @@ export const alertJson = sql`json_build_object(
   'updated_at', ${isoUtc(sql`a.updated_at`)},
   'acknowledged_at', ${isoUtc(sql`a.acknowledged_at`)},
   'resolved_at', ${isoUtc(sql`a.resolved_at`)},
-  'snoozed_until', ${isoUtc(sql`a.snoozed_until`)}
+  'snoozed_until', ${isoUtc(sql`a.snoozed_until`)},
+  'tags', a.tags,
+  'opened_by_rule', a.opened_by_rule
 )`;
 
 /** The alert as the API shows it, and its version (the ETag); null when there is no such alert. */
@@ -86,6 +89,7 @@ export function alertConditions(f: AlertQuery): SQL {
   if (f.created_after) conditions.push(sql`a.created_at >= ${f.created_after}::timestamptz`);
   if (f.created_before) conditions.push(sql`a.created_at <= ${f.created_before}::timestamptz`);
   if (f.dedup_key !== undefined) conditions.push(sql`a.dedup_key = ${f.dedup_key}`);
+  if (f.tag) conditions.push(hasTags(sql`a.tags`, f.tag));
   if (f.assignee === "none") conditions.push(sql`a.assignee_id is null`);
   else if (f.assignee !== undefined) {
     conditions.push(sql`a.assignee_id = (select id from users where username = ${f.assignee})`);

@@ -20,6 +20,8 @@ export const PERMISSIONS = [
   "heartbeats:read",
   "heartbeats:manage",
   "heartbeats:beat",
+  "rules:read",
+  "rules:manage",
   "account:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -33,6 +35,7 @@ const ROLE_GRANTS: Record<Role, readonly Permission[]> = {
     "triage:note",
     "silences:read",
     "heartbeats:read",
+    "rules:read",
     "account:read",
   ],
 };

@@ -46,6 +46,9 @@ export const WEBHOOK_EVENTS = [
   "silence.ended",
   "heartbeat.late",
   "heartbeat.ok",
+  "rule.created",
+  "rule.updated",
+  "rule.deleted",
 ] as const;
 export const DELIVERY_EVENT_TYPES = [...WEBHOOK_EVENTS, "ping"] as const;
 export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
@@ -196,9 +199,18 @@ export const events = pgTable(
     alertId: bigint("alert_id", { mode: "number" }).references((): AnyPgColumn => alerts.id, { onDelete: "restrict" }),
     /** The silence that was active and matched when it was ingested: stored, but it alerted no one. */
     silencedBy: integer("silenced_by").references((): AnyPgColumn => silences.id, { onDelete: "restrict" }),
+    /** The sensor's tags and those its rules added, sorted, distinct. */
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    /** The rules whose actions applied to it, in evaluation order (ids; a rule deleted since keeps its id here). */
+    rulesApplied: integer("rules_applied").array().notNull().default(sql`'{}'::int[]`),
+    /** The first rule that suppressed it: stored, raising nothing. */
+    suppressedByRule: integer("suppressed_by_rule"),
     ...timestamps,
   },
   (t) => [
+    // ?tag= (all given): only tagged events are indexed, so untagged ingests pay nothing for it.
+    index("events_tags_idx").using("gin", t.tags).where(sql`cardinality(${t.tags}) > 0`),
+    index("events_suppressed_by_rule_idx").on(t.suppressedByRule).where(sql`${t.suppressedByRule} is not null`),
     // A silence's suppressed_count, and ?silenced=true.
     index("events_silenced_by_idx").on(t.silencedBy).where(sql`${t.silencedBy} is not null`),
     // Newest-first listing, alone or after one equality filter.
@@ -234,8 +246,13 @@ export const alerts = pgTable(
     version: integer("version").notNull().default(1),
     /** Until then, grouped events publish nothing and status queues hide it (alerts/snooze.ts). */
     snoozedUntil: timestamp("snoozed_until", { withTimezone: true, mode: "date", precision: 6 }),
+    /** The union of its events' tags (sorted, at most MAX_ALERT_TAGS). */
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    /** The rule that opened it, as it was then (`{id, name, threshold}`); null before rules, or for the system's. */
+    openedByRule: jsonb("opened_by_rule"),
   },
   (t) => [
+    index("alerts_tags_idx").using("gin", t.tags).where(sql`cardinality(${t.tags}) > 0`),
     uniqueIndex("alerts_event_id_key").on(t.eventId),
     // At most one unresolved alert per key: concurrent ingests with one key meet here
     // (`insert ... on conflict (dedup_key) where status <> 'Resolved' do update`).
@@ -370,6 +387,57 @@ export const heartbeats = pgTable(
     index("heartbeats_late_idx").on(t.lastBeatAt).where(sql`${t.status} = 'late'`),
     check("heartbeats_timeout_range", sql`${t.timeoutSeconds} between 60 and 86400`),
     check("heartbeats_owner_whole", sql`(${t.ownerType} is null) = (${t.ownerId} is null)`),
+  ],
+);
+
+/**
+ * An event rule (rules/): evaluated by the ingest statement, in `position` order, for every event a
+ * sensor sends (rules/evaluate.sql, through the function `vigil_evaluate`). `conditions`, `actions`
+ * and `threshold` are what the admin wrote; `compiled` is their one form for the evaluator, written
+ * with them. The built-in rule (High and Critical events alert) is a row like any other, always
+ * evaluated last.
+ */
+export const rules = pgTable(
+  "rules",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    position: integer("position").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    name: varchar("name", { length: 200 }).notNull(),
+    description: text("description").notNull().default(""),
+    conditions: jsonb("conditions").notNull(),
+    actions: jsonb("actions").notNull(),
+    threshold: jsonb("threshold"),
+    compiled: jsonb("compiled").notNull(),
+    builtin: boolean("builtin").notNull().default(false),
+    createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    ...timestamps,
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("rules_enabled_position_idx").on(t.position, t.id).where(sql`${t.enabled}`),
+    uniqueIndex("rules_one_builtin").on(t.builtin).where(sql`${t.builtin}`),
+    check("rules_position_positive", sql`${t.position} >= 1`),
+  ],
+);
+
+/**
+ * One row per event a threshold rule counted (rules/): the window's count for a group is read from
+ * here, through the index, by the ingest statement under the group's lock. Rows older than the
+ * longest window are purged by the scheduled sweep.
+ */
+export const ruleHits = pgTable(
+  "rule_hits",
+  {
+    ruleId: integer("rule_id").notNull(),
+    /** The group's alert key: `rule:<id>` and the group's values (rules/threshold-key in evaluate.sql). */
+    groupKey: varchar("group_key", { length: 255 }).notNull(),
+    eventId: bigint("event_id", { mode: "number" }).notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    index("rule_hits_group_created_idx").on(t.ruleId, t.groupKey, t.createdAt),
+    index("rule_hits_created_idx").on(t.createdAt),
   ],
 );
 

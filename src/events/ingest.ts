@@ -4,9 +4,7 @@ import { actorOf, actorValues, noted, recordHistory, SYSTEM } from "../alerts/hi
 import type { Principal } from "../auth/principal";
 import { type Db, dbError } from "../db/client";
 import { isoUtc } from "../db/sql";
-import { matchesAll } from "../matchers/sql";
-import { activeSilences } from "../silences/store";
-import { ALERTING_SEVERITIES } from "./rules";
+import { openedReason } from "../rules/opened";
 import type { BatchResult, EventCreate, EventView } from "./schemas";
 import { eventJson } from "./store";
 
@@ -18,9 +16,10 @@ export type IdempotencyClaim = { principal: string; key: string; requestHash: st
 
 /**
  * Events the system raises itself (heartbeats/lateness.ts), through this same statement so that
- * silences, grouping and snooze apply to them as to any: `before` (CTEs, each followed by a
- * comma) come first, `rows` yields the events in place of the JSON items (idx, source_name,
- * event_type, severity, description, occurred_at, metadata, dedup_key), `after` (CTEs, each
+ * silences, grouping and snooze apply to them as to any (rules do not: their severity and keys are
+ * Vigil's): `before` (CTEs, each followed by a comma) come first, `rows` yields the events in place
+ * of the JSON items (idx, source_name, event_type, severity, description, occurred_at, metadata,
+ * dedup_key, tags), `after` (CTEs, each
  * preceded by a comma) may read `input` and `placed`, and `deliveries` selects the ids of the
  * webhook deliveries `after` wrote.
  */
@@ -61,9 +60,12 @@ type Row = {
 };
 
 /**
- * Stores events and everything they cause in ONE statement (one round trip, atomic): the events;
- * the alerts they open or join (grouping rule, alerts/grouping.ts); the history of those alerts,
- * which is also the push outbox; and, with an Idempotency-Key, the response for replays.
+ * Stores events and everything they cause in ONE statement (one round trip, atomic): the events,
+ * as the rules and silences left them (`vigil_evaluate`, drizzle/0009_rules.sql: the enabled rules
+ * in order, then the active silences, all read once, so a batch sees one rule set); the threshold
+ * rules' counted hits; the alerts they open or join (grouping rule, alerts/grouping.ts); the
+ * history of those alerts, which is also the push outbox; and, with an Idempotency-Key, the
+ * response for replays.
  *
  * Event ids are drawn first (`nextval`) so each event knows its alert and each alert its opening
  * event in the same statement (foreign keys are checked at its end). Alerting items are grouped
@@ -81,18 +83,10 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
   const { idempotency } = request;
   const system = "rows" in request.sender ? request.sender : null;
   const sender = system ? null : (request.sender as Principal);
-  const items = JSON.stringify(
-    request.items.map(({ index, event }) => ({
-      idx: index,
-      source_name: event.source_name,
-      event_type: event.event_type,
-      severity: event.severity,
-      description: event.description ?? "",
-      occurred_at: event.occurred_at ?? null,
-      metadata: event.metadata ?? {},
-      dedup_key: event.dedup_key ?? null,
-    })),
-  );
+  // The system's own events (heartbeats) pass the silences but no rule: their keys and severity are Vigil's.
+  const events = system
+    ? sql`(select coalesce(jsonb_agg(to_jsonb(r) order by r.idx), '[]'::jsonb) from (${system.rows}) r)`
+    : sql`${eventItems(request.items)}::jsonb`;
   const status = request.mode === "single" ? 201 : 200;
   const unlessPrior = idempotency ? sql`where not exists (select 1 from prior)` : sql``;
   const prior = idempotency
@@ -113,42 +107,39 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
           (select body from prior) as prior_body`
     : sql`null as prior_hash, null as prior_status, null as prior_body`;
 
-  const rowsIn = system
-    ? system.rows
-    : sql`select * from json_to_recordset(${items}::json) as r(idx int, source_name text, event_type text,
-          severity severity, description text, occurred_at timestamptz, metadata jsonb, dedup_key text)`;
+  // A replay evaluates nothing: no rule takes a lock or counts a hit for it.
+  const evaluated = idempotency
+    ? sql`case when exists (select 1 from prior) then '[]'::jsonb else ${events} end`
+    : events;
   const opener = sender ? actorOf(sender) : SYSTEM;
-  // Only a Critical event can raise an alert's severity (alerts are High or Critical), and so
-  // wake it from a snooze: without one, the statement is planned without that history.
-  const escalates = request.items.some(({ event }) => event.severity === "Critical" && event.dedup_key);
 
   const { rows } = await db.execute<Row>(sql`
     with ${prior}
     ${system?.before ?? sql``}
-    active_silence as materialized (${activeSilences()}),
     input as materialized (
-      select i.*, nextval(pg_get_serial_sequence('events', 'id')) as event_id,
-             (select min(s.id) from active_silence s
-              where ${matchesAll(sql`s.compiled`, {
-                source_name: sql`i.source_name`,
-                event_type: sql`i.event_type`,
-                severity: sql`i.severity`,
-                dedup_key: sql`i.dedup_key`,
-                metadata: sql`i.metadata`,
-              })}) as silenced_by,
-             i.severity = any(${`{${ALERTING_SEVERITIES.join(",")}}`}::severity[]) as alerting
-      from (${rowsIn} order by idx) i
-      ${unlessPrior}
-    ), grouped as (
+      select v.*, nextval(pg_get_serial_sequence('events', 'id')) as event_id
+      from (select * from vigil_evaluate(${evaluated}, ${system === null}) order by idx) v
+    ), hits as (
+      insert into rule_hits (rule_id, group_key, event_id)
+      select h.rule_id, h.group_key, i.event_id from input i, unnest(i.hit_rules, i.hit_keys) as h(rule_id, group_key)
+    ), keyed as (
       -- A key with at least one unsilenced event opens or joins its alert as ever; its silenced
-      -- events count in event_count, but only the unsilenced ones can raise the severity.
+      -- events count in event_count, but only the unsilenced ones can raise the severity or add tags.
       select (array_agg(event_id order by idx) filter (where silenced_by is null))[1] as event_id,
-             max(severity) filter (where silenced_by is null) as severity, dedup_key, count(*)::int as n
+             max(severity) filter (where silenced_by is null) as severity, dedup_key, count(*)::int as n,
+             (array_agg(alert_rule order by idx) filter (where silenced_by is null))[1] as rule
       from input where alerting and dedup_key is not null group by dedup_key having bool_or(silenced_by is null)
+    ), grouped as (
+      select k.event_id, k.severity, k.dedup_key, k.n, coalesce(t.tags, '{}') as tags, k.rule from keyed k
+      left join (
+        select dedup_key, array_agg(distinct tag order by tag) as tags from input, unnest(input.tags) as tag
+        where alerting and silenced_by is null and dedup_key is not null group by dedup_key
+      ) t on t.dedup_key = k.dedup_key
       union all
-      select event_id, severity, null, 1 from input where alerting and dedup_key is null and silenced_by is null
+      select event_id, severity, null, 1, tags, alert_rule from input
+      where alerting and dedup_key is null and silenced_by is null
     ), alert as (
-      ${openOrJoinAlerts(sql`select event_id, severity, dedup_key, n from grouped`)}
+      ${openOrJoinAlerts(sql`select event_id, severity, dedup_key, n, tags, rule from grouped`)}
     ), hushed as (
       -- Keys whose events are all silenced: they join an open alert, counted, and open none.
       ${joinQuietly(sql`
@@ -162,23 +153,25 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
       left join hushed h on i.alerting and i.dedup_key is not null and h.dedup_key = i.dedup_key
     ), e as (
       insert into events (id, source_name, event_type, severity, description, occurred_at, metadata, dedup_key,
-                          alert_id, silenced_by, ingested_by_type, ingested_by_id, ingested_by_name)
+                          alert_id, silenced_by, tags, rules_applied, suppressed_by_rule,
+                          ingested_by_type, ingested_by_id, ingested_by_name)
       overriding system value
       select event_id, source_name, event_type, severity, description, coalesce(occurred_at, now()), metadata,
-             dedup_key, alert_id, silenced_by, ${sender?.type ?? null}::principal_type, ${sender?.id ?? null}::int,
-             ${sender?.name ?? null}::text
+             dedup_key, alert_id, silenced_by, tags, rules_applied, suppressed_by_rule,
+             ${sender?.type ?? null}::principal_type, ${sender?.id ?? null}::int, ${sender?.name ?? null}::text
       from placed
       returning *
     ), history as (
       ${recordHistory(sql`
-        select id, ${actorValues(opener)}, 'created'::history_action, null, status::text, ${noted()}
+        select id, ${actorValues(opener)}, 'created'::history_action, null, status::text,
+               ${noted(openedReason(sql`opened_by_rule`))}
         from alert where opened
         union all
         select a.id, ${actorValues(SYSTEM)}, 'event_grouped'::history_action,
                greatest(a.event_count - g.n, 1)::text, a.event_count::text, ${noted(null, sql`a.snoozed`)}
         from alert a join grouped g on g.dedup_key = a.dedup_key
         where not a.opened or g.n > 1
-        ${escalates ? wokenHistory : sql``}`)}
+        ${wokenHistory}`)}
     )${system?.after ?? sql``}, body as (
       select (${request.mode === "single" ? singleBody() : batchBody(request.failures)}) as value
     )${stored}
@@ -199,6 +192,26 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
     historyIds: row.history ?? [],
     deliveryIds: (row.deliveries ?? []).map(Number),
   };
+}
+
+/**
+ * The events of a request as `vigil_evaluate` takes them (a JSON array of rows). Also what
+ * POST /api/rules/test/ evaluates its samples as.
+ */
+export function eventItems(items: IngestRequest["items"]): string {
+  return JSON.stringify(
+    items.map(({ index, event }) => ({
+      idx: index,
+      source_name: event.source_name,
+      event_type: event.event_type,
+      severity: event.severity,
+      description: event.description ?? "",
+      occurred_at: event.occurred_at ?? null,
+      metadata: event.metadata ?? {},
+      dedup_key: event.dedup_key ?? null,
+      tags: event.tags ?? [],
+    })),
+  );
 }
 
 /** History of snoozed alerts a grouped event woke by raising their severity (alerts/snooze.ts). */

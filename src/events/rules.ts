@@ -24,5 +24,12 @@ export function criticalDescriptionProblem(severity: Severity, description: stri
     : `A Critical event needs a meaningful description: at least ${MIN_CRITICAL_DESCRIPTION} characters (got ${length}).`;
 }
 
+/** Tags a sensor may send with one event (rules may add more). */
+export const MAX_EVENT_TAGS = 20;
+/** Tags an event or an alert keeps at most (the first, sorted; vigil_evaluate and alerts/grouping.ts). */
+export const MAX_STORED_TAGS = 100;
+/** Rules that can apply to one event: every enabled one (rules/schemas.ts' MAX_ENABLED_RULES). */
+export const MAX_RULES_APPLIED = 200;
+
 /** Events in one batch (contract section 10). */
 export const MAX_BATCH_ITEMS = 1000;

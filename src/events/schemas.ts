@@ -1,21 +1,25 @@
 import { z } from "@hono/zod-openapi";
 import { ALERT_STATUSES, PRINCIPAL_TYPES, SEVERITIES } from "../db/schema";
-import { HEARTBEAT_KEY_PREFIX } from "../heartbeats/json";
 import { cursorPageSchema, cursorQuery } from "../http/cursor";
 import { jsonObject } from "../http/json-value";
 import { pageQuery, pageSchema } from "../http/pagination";
 import { countNumber, idNumber, int32IdNumber } from "../http/params";
 import { optionalText, requiredText, text } from "../http/text";
 import { timestamp, utcTimestamp } from "../http/timestamp";
+import { RESERVED_KEY_PREFIXES } from "../rules/template";
+import { normalizedTags, tag, tagFilter } from "../tags/schema";
 import {
   criticalDescriptionProblem,
   MAX_BATCH_ITEMS,
   MAX_CLOCK_SKEW_MS,
   MAX_DESCRIPTION,
+  MAX_EVENT_TAGS,
   MAX_EVENT_TYPE,
   MAX_METADATA_BYTES,
   MAX_METADATA_DEPTH,
+  MAX_RULES_APPLIED,
   MAX_SOURCE_NAME,
+  MAX_STORED_TAGS,
   MIN_CRITICAL_DESCRIPTION,
 } from "./rules";
 
@@ -46,20 +50,30 @@ export const EventCreateSchema = z
       .optional()
       .openapi({
         description:
-          "Groups alerts: a High or Critical event with a key joins the unresolved alert with the same key " +
-          `(raising its event_count) instead of opening a new one. Keys starting \`${HEARTBEAT_KEY_PREFIX}\` are ` +
-          "Vigil's own (heartbeat alerts): a sensor cannot send one",
+          "Groups alerts: an alerting event with a key joins the unresolved alert with the same key (raising its " +
+          `event_count) instead of opening a new one. Keys starting ${RESERVED_KEY_PREFIXES.map((p) => `\`${p}\``).join(" or ")} ` +
+          "are Vigil's own (heartbeat and threshold alerts): a sensor cannot send one",
         example: "ssh-bruteforce:203.0.113.7",
+      }),
+    tags: z
+      .array(tag, { error: "Must be a list of tags." })
+      .max(MAX_EVENT_TAGS, `At most ${MAX_EVENT_TAGS} tags.`)
+      .transform(normalizedTags)
+      .optional()
+      .openapi({
+        description: `Up to ${MAX_EVENT_TAGS} labels (a-z 0-9 : _ . -), stored sorted without repeats; rules may add more`,
+        example: ["pci", "env:prod"],
       }),
   })
   .superRefine((event, ctx) => {
     const critical = criticalDescriptionProblem(event.severity, event.description);
     if (critical) ctx.addIssue({ code: "custom", path: ["description"], message: critical });
-    if (event.dedup_key?.startsWith(HEARTBEAT_KEY_PREFIX)) {
+    const reserved = RESERVED_KEY_PREFIXES.find((prefix) => event.dedup_key?.startsWith(prefix));
+    if (reserved) {
       ctx.addIssue({
         code: "custom",
         path: ["dedup_key"],
-        message: `Keys starting "${HEARTBEAT_KEY_PREFIX}" are reserved for heartbeat alerts.`,
+        message: `Keys starting "${reserved}" are reserved for Vigil's own alerts (heartbeats, threshold rules).`,
       });
     }
   })
@@ -120,6 +134,20 @@ export const EventSchema = z
     silenced_by: int32IdNumber.nullable().openapi({
       description: "The silence that was active and matched when it arrived: stored, alerting no one; else null",
     }),
+    tags: z
+      .array(text(64))
+      .max(MAX_STORED_TAGS)
+      .openapi({
+        description: `The sensor's and those its rules added, sorted (at most ${MAX_STORED_TAGS})`,
+        example: ["pci"],
+      }),
+    rules_applied: z
+      .array(int32IdNumber)
+      .max(MAX_RULES_APPLIED)
+      .openapi({ description: "The rules whose actions applied to it, in evaluation order", example: [4, 1] }),
+    suppressed_by_rule: int32IdNumber.nullable().openapi({
+      description: "The rule that suppressed it (stored, raising nothing); else null",
+    }),
   })
   .openapi("Event");
 
@@ -137,6 +165,11 @@ export const EventFiltersSchema = z.object({
     .enum(["true", "false"], { error: "Must be true or false." })
     .optional()
     .openapi({ description: "`true`: only events a silence swallowed; `false`: only the others" }),
+  suppressed: z
+    .enum(["true", "false"], { error: "Must be true or false." })
+    .optional()
+    .openapi({ description: "`true`: only events a rule suppressed; `false`: only the others" }),
+  tag: tagFilter,
   ...cursorQuery,
 });
 

@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { isoUtc } from "../db/sql";
 import { type CursorRequest, keyset, type Positioned, positionColumns } from "../http/cursor";
 import type { PageRequest } from "../http/pagination";
+import { hasTags } from "../tags/sql";
 import type { EventFilters, EventView } from "./schemas";
 
 /**
@@ -22,7 +23,10 @@ export const eventJson = sql`json_build_object(
   'ingested_by', case when e.ingested_by_type is null then null
     else json_build_object('type', e.ingested_by_type, 'id', e.ingested_by_id, 'name', e.ingested_by_name) end,
   'alert', case when a.id is null then null else json_build_object('id', a.id, 'status', a.status) end,
-  'silenced_by', e.silenced_by
+  'silenced_by', e.silenced_by,
+  'tags', e.tags,
+  'rules_applied', e.rules_applied,
+  'suppressed_by_rule', e.suppressed_by_rule
 )`;
 
 export async function findEvent(db: Db, id: number): Promise<EventView | null> {
@@ -80,5 +84,11 @@ function eventConditions(f: EventFilters): SQL {
   if (f.created_after) conditions.push(sql`e.created_at >= ${f.created_after}::timestamptz`);
   if (f.created_before) conditions.push(sql`e.created_at <= ${f.created_before}::timestamptz`);
   if (f.silenced) conditions.push(f.silenced === "true" ? sql`e.silenced_by is not null` : sql`e.silenced_by is null`);
+  if (f.suppressed) {
+    conditions.push(
+      f.suppressed === "true" ? sql`e.suppressed_by_rule is not null` : sql`e.suppressed_by_rule is null`,
+    );
+  }
+  if (f.tag) conditions.push(hasTags(sql`e.tags`, f.tag));
   return sql.join(conditions, sql` and `);
 }

@@ -46,7 +46,7 @@ export async function markLate(db: Db, ids: number[]): Promise<LateOutcome> {
           jsonb_build_object('heartbeat', jsonb_build_object('name', m.name, 'timeout_seconds', m.timeout_seconds,
             'last_beat_at', ${isoUtc(sql`m.last_beat_at`)}, 'due_at', ${isoUtc(sql`m.due_at`)}, 'tags', to_jsonb(m.tags)))
             as metadata,
-          ${heartbeatKey(sql`m.name`)} as dedup_key
+          ${heartbeatKey(sql`m.name`)} as dedup_key, m.tags
         from marked m`,
       after: sql`, late_deliveries as (
           ${announce(

@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { ALERT_STATUSES, HEARTBEAT_STATUSES, PRINCIPAL_TYPES } from "../db/schema";
-import { distinct } from "../http/distinct";
 import { pageQuery, pageSchema } from "../http/pagination";
 import { idNumber, int32IdNumber } from "../http/params";
 import { text } from "../http/text";
 import { utcTimestamp } from "../http/timestamp";
+import { tagList } from "../tags/schema";
 
 export const MIN_TIMEOUT_SECONDS = 60;
 export const MAX_TIMEOUT_SECONDS = 86_400;
@@ -16,7 +16,6 @@ export const MAX_TAGS = 10;
  */
 export const HEARTBEAT_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/;
 const NAME_RULE = "Must be 1 to 200 of A-Z a-z 0-9 . _ : @ -, starting with a letter or digit.";
-const TAG = /^[a-z0-9:_.-]{1,64}$/;
 
 const name = z
   .string({ error: "Must be a string." })
@@ -31,14 +30,10 @@ export const timeoutSeconds = z
   .max(MAX_TIMEOUT_SECONDS, `Must be at most ${MAX_TIMEOUT_SECONDS} (a day).`)
   .openapi({ description: "Late when no beat came for this long", example: 300, format: "int32" });
 
-const tags = distinct(
-  z
-    .array(z.string({ error: "Must be a string." }).max(64).regex(TAG, "Must be 1 to 64 of a-z 0-9 : _ . -"), {
-      error: "Must be a list of tags.",
-    })
-    .max(MAX_TAGS, `At most ${MAX_TAGS} tags.`),
-  "Tags must not repeat.",
-).openapi({ description: `Up to ${MAX_TAGS} labels (a-z 0-9 : _ . -), kept on its alerts' events`, example: ["pci"] });
+const tags = tagList(MAX_TAGS).openapi({
+  description: `Up to ${MAX_TAGS} labels (a-z 0-9 : _ . -), kept on its alerts' events`,
+  example: ["pci"],
+});
 
 export const HeartbeatCreateSchema = z
   .strictObject({

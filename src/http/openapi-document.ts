@@ -8,8 +8,14 @@ import { RESPONSE_HEADERS } from "./openapi";
  */
 const TAGS = [
   { name: "Authentication", description: "Log in, rotate and revoke tokens; who am I." },
-  { name: "Events", description: "What sensors saw. Append-only; High and Critical events raise alerts." },
-  { name: "Alerts", description: "Raised by High and Critical events; triaged by analysts, moved on by admins." },
+  {
+    name: "Events",
+    description: "What sensors saw. Append-only; High and Critical events raise alerts (the built-in rule).",
+  },
+  {
+    name: "Alerts",
+    description: "Raised by the rules (by default High and Critical events); triaged by analysts, moved on by admins.",
+  },
   { name: "Push", description: "The live alert stream (WebSocket) and its tickets." },
   {
     name: "Webhooks",
@@ -22,6 +28,11 @@ const TAGS = [
   {
     name: "Heartbeats",
     description: "Sensors that must keep reporting: a silent one becomes a High alert, resolved when it beats again.",
+  },
+  {
+    name: "Rules",
+    description:
+      "What becomes an alert: ordered rules (conditions, actions, thresholds) evaluated by the ingest statement itself.",
   },
   { name: "Triage", description: "Assignment, notes, history, bulk actions and figures: how a SOC works its queue." },
   {

@@ -37,11 +37,17 @@ type Target = "json" | "query" | "header";
  * validation: url.`), for the rules a schema cannot check (a URL's target, an unknown assignee).
  */
 export function fieldError(target: Target, field: string, message: string): ApiError {
+  return fieldProblems(target, { [field]: message });
+}
+
+/** The same for several fields at once (rules that hold between fields: a rule's actions and threshold). */
+export function fieldProblems(target: Target, problems: Record<string, string>): ApiError {
+  const fields = Object.keys(problems);
   return new ApiError(
     "VALIDATION_FAILED",
-    `The ${WHERE[target] ?? "request body"} failed validation: ${fieldList([field])}.`,
+    `The ${WHERE[target] ?? "request body"} failed validation: ${fieldList(fields)}.`,
     {
-      errors: { [field]: [message] },
+      errors: Object.fromEntries(Object.entries(problems).map(([field, message]) => [field, [message]])),
     },
   );
 }

@@ -9,7 +9,7 @@ import { jsonRequestBody, jsonResponse, linkTo, patchRequestBody, routeResponses
 import { pageRequest, paginate } from "../http/pagination";
 import { Int32IdParamSchema } from "../http/params";
 import { fieldError } from "../http/validation";
-import { compileMatchers } from "../matchers/language";
+import { compileMatchers, writtenMatchers } from "../matchers/language";
 import { publish } from "../push/publisher";
 import {
   SilenceCreateSchema,
@@ -126,7 +126,7 @@ export function registerSilences(app: OpenAPIHono<AppEnv>): void {
     const problem = silenceWindowProblem(startsAt, input.ends_at, now);
     if (problem) throw invalidWindow(problem);
     const { silence, deliveryIds } = await insertSilence(database(c.env), {
-      matchers: input.matchers,
+      matchers: writtenMatchers(input.matchers),
       compiled: compileMatchers(input.matchers),
       startsAt,
       endsAt: input.ends_at,
@@ -161,7 +161,10 @@ export function registerSilences(app: OpenAPIHono<AppEnv>): void {
     const problem = silenceWindowProblem(input.starts_at ?? seen.startsAt, input.ends_at ?? seen.endsAt, Date.now());
     if (problem) throw invalidWindow(problem);
     const updated = await updateSilence(db, id, seen, {
-      matchers: input.matchers && { written: input.matchers, compiled: compileMatchers(input.matchers) },
+      matchers: input.matchers && {
+        written: writtenMatchers(input.matchers),
+        compiled: compileMatchers(input.matchers),
+      },
       startsAt: input.starts_at,
       endsAt: input.ends_at,
       comment: input.comment,

@@ -3,10 +3,14 @@ import type { Db } from "../db/client";
 import { isoUtc } from "../db/sql";
 import type { PageRequest } from "../http/pagination";
 import type { CompiledMatcher, Matcher } from "../matchers/language";
+import { matchersJson } from "../matchers/sql";
 import { announce } from "../webhooks/announce";
 import type { SilenceState, SilenceView } from "./schemas";
 
-/** The silences table's door: its routes, and the ingest statement through activeSilences(). */
+/**
+ * The silences table's door, for its routes. The ingest statement reads the active ones itself
+ * (`vigil_evaluate`, drizzle/0009_rules.sql), with the same definition of active as isActive().
+ */
 
 /** A silence is active from starts_at (inclusive) to ends_at (exclusive): the one definition. */
 function isActive(s: SQL): SQL {
@@ -17,19 +21,9 @@ function stateOf(s: SQL): SQL {
   return sql`(case when now() < ${s}.starts_at then 'pending' when ${isActive(s)} then 'active' else 'expired' end)`;
 }
 
-/**
- * The silences active at the statement's time, for the ingest statement (events/ingest.ts): `id`
- * and `compiled`. Few rows (the index on ends_at skips every expired one).
- */
-export function activeSilences(): SQL {
-  return sql`select s.id, s.compiled from silences s where ${isActive(sql`s`)}`;
-}
-
 const silenceJson = sql`json_build_object(
   'id', s.id,
-  -- Rebuilt in the order they are documented (jsonb keeps keys in its own order).
-  'matchers', (select json_agg(json_build_object('field', m -> 'field', 'op', m -> 'op', 'value', m -> 'value')
-                               order by n) from jsonb_array_elements(s.matchers) with ordinality as x(m, n)),
+  'matchers', ${matchersJson(sql`s.matchers`)},
   'starts_at', ${isoUtc(sql`s.starts_at`)},
   'ends_at', ${isoUtc(sql`s.ends_at`)},
   'comment', s.comment,

@@ -127,6 +127,9 @@ export function validate(doc: Document, schema: Schema, value: unknown, path = "
         errors.push(...validate(doc, s.additionalProperties as Schema, item, `${path}.${key}`));
       }
     }
+    if (typeof s.minProperties === "number" && Object.keys(object).length < s.minProperties) {
+      fail(`fewer than ${s.minProperties} properties`);
+    }
     if (typeof s["x-max-depth"] === "number" && depthOf(value) > s["x-max-depth"]) fail("nested too deeply");
     if (typeof s["x-max-bytes"] === "number") {
       const bytes = new TextEncoder().encode(JSON.stringify(value)).byteLength;
