@@ -263,6 +263,60 @@ export function scenarios(credentials: { username: string; password: string }): 
       },
     },
     {
+      name: "ingest-rules-50",
+      describe:
+        "ingest-high with 50 enabled rules: 40 that never match, 5 that tag it, 5 thresholds counting it per user (1,000 users)",
+      method: "POST",
+      path: "/api/events/",
+      body: event("High"),
+      next: (i) => ({
+        path: "/api/events/",
+        body: { ...event("High"), metadata: { src_ip: "203.0.113.7", user: `u${i % 1000}` } },
+      }),
+      auth: true,
+      setup: async (ctx) => {
+        const ids: number[] = [];
+        const rule = async (body: Record<string, unknown>) =>
+          ids.push(((await postJson(`${ctx.url}/api/rules/`, ctx.adminAuth, body)) as { id: number }).id);
+        for (let i = 0; i < 40; i++) {
+          await rule({
+            name: `bench elsewhere ${i}`,
+            conditions: [
+              { field: "source_name", op: "eq", value: `elsewhere-${i}` },
+              { field: "event_type", op: "in", value: ["port_scan", "brute_force"] },
+            ],
+            actions: i % 2 ? { set_severity: "Low", stop: true } : { add_tags: [`elsewhere-${i}`] },
+          });
+        }
+        for (let i = 0; i < 5; i++) {
+          await rule({
+            name: `bench tag ${i}`,
+            conditions: [
+              { field: "event_type", op: "eq", value: "brute_force" },
+              { field: "metadata.src_ip", op: "glob", value: "203.0.113.*" },
+            ],
+            actions: { add_tags: [`bench-${i}`] },
+          });
+        }
+        for (let i = 0; i < 5; i++) {
+          await rule({
+            name: `bench threshold ${i}`,
+            conditions: [{ field: "event_type", op: "eq", value: "brute_force" }],
+            actions: {},
+            threshold: { count: 10_000, within_seconds: 60, group_by: ["metadata.user"] },
+          });
+        }
+        return {
+          // The next mode shares the database: it must not find them still enabled.
+          teardown: async () => {
+            for (const id of ids) {
+              await fetch(`${ctx.url}/api/rules/${id}/`, { method: "DELETE", headers: ctx.adminAuth });
+            }
+          },
+        };
+      },
+    },
+    {
       name: "ingest-high-push",
       describe: "ingest-high with a webhook registered and a stream client connected; then push delays over 200 alerts",
       method: "POST",

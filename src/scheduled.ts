@@ -10,6 +10,7 @@ import { overdueHeartbeats } from "./heartbeats/store";
 import { heartbeatTimer } from "./heartbeats/timer";
 import { fanOut } from "./push/publisher";
 import { claimChanges, justWritten, leftBehind } from "./push/store";
+import { purgeRuleHits } from "./rules/store";
 import { announceExpiredSilences } from "./silences/store";
 import { requeueUnattempted } from "./webhooks/store";
 
@@ -25,7 +26,8 @@ const REQUEUE_AGAIN_SECONDS = 600;
 /**
  * The Cron Trigger (every minute, wrangler.toml): publishes what a Worker wrote but never handed
  * on (it died between its statement and the publisher), re-enqueues webhook deliveries that were
- * written but never enqueued, purges Idempotency-Key records older than their retention, and,
+ * written but never enqueued, purges Idempotency-Key records older than their retention and
+ * threshold rules' hits older than the longest window, and,
  * with AUTO_RESOLVE_AFTER set, resolves alerts that went quiet; wakes alerts whose snooze ran out
  * (both published at once, like a PATCH); announces silences that ran out (`silence.ended`); and
  * repairs heartbeats whose timer was lost (overdue ones go late here, and their timers start again)
@@ -35,6 +37,8 @@ export async function runScheduled(env: Bindings): Promise<{
   published: number;
   requeued: number;
   purged: number;
+  /** Threshold hits forgotten (older than any window). */
+  hitsPurged: number;
   resolved: number;
   woken: number;
   /** `silence.ended` deliveries written for silences that ran out. */
@@ -44,16 +48,18 @@ export async function runScheduled(env: Bindings): Promise<{
 }> {
   const db = database(env);
   const after = getConfig(env).AUTO_RESOLVE_AFTER;
-  const [claimed, stale, purged, resolvedHistory, wokenHistory, silenceEnds, overdue, beatenBack] = await Promise.all([
-    claimChanges(db, leftBehind(OUTBOX_GRACE_SECONDS)),
-    requeueUnattempted(db, QUEUE_GRACE_SECONDS, REQUEUE_AGAIN_SECONDS),
-    purgeIdempotencyKeys(db, RETENTION_HOURS),
-    after === null ? Promise.resolve([]) : autoResolve(db, after),
-    wakeSnoozed(db),
-    announceExpiredSilences(db),
-    overdueHeartbeats(db, TIMER_GRACE_SECONDS),
-    unrecoveredHeartbeats(db),
-  ]);
+  const [claimed, stale, purged, hitsPurged, resolvedHistory, wokenHistory, silenceEnds, overdue, beatenBack] =
+    await Promise.all([
+      claimChanges(db, leftBehind(OUTBOX_GRACE_SECONDS)),
+      requeueUnattempted(db, QUEUE_GRACE_SECONDS, REQUEUE_AGAIN_SECONDS),
+      purgeIdempotencyKeys(db, RETENTION_HOURS),
+      purgeRuleHits(db),
+      after === null ? Promise.resolve([]) : autoResolve(db, after),
+      wakeSnoozed(db),
+      announceExpiredSilences(db),
+      overdueHeartbeats(db, TIMER_GRACE_SECONDS),
+      unrecoveredHeartbeats(db),
+    ]);
   const none = { historyIds: [], deliveryIds: [] };
   const [late, back] = await Promise.all([
     overdue.length ? markLate(db, overdue) : none,
@@ -79,6 +85,7 @@ export async function runScheduled(env: Bindings): Promise<{
     published: claimed.notices.length,
     requeued: stale.length,
     purged,
+    hitsPurged,
     resolved: resolvedHistory.length,
     woken: wokenHistory.length,
     silencesEnded: silenceEnds.length,

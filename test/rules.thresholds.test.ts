@@ -1,5 +1,7 @@
+import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runScheduled } from "../src/scheduled";
 import { api, createUser, db, roundTrips, type TestUser } from "./helpers";
 import { alertOf, alertsFrom, bySource, createRule, deleteRulesOf, type Event, send, source } from "./rules.fixtures";
 
@@ -133,6 +135,21 @@ describe("threshold rules", () => {
     );
     expect((await failedLogin(s)).alert).toBeNull();
     expect((await failedLogin(s)).alert).not.toBeNull();
+  });
+
+  it("the sweep forgets hits older than the longest window, and only those", async () => {
+    const s = source();
+    const rule = await thresholdRule(s, 5);
+    await failedLogin(s);
+    await failedLogin(s);
+    await db().execute(sql`
+      update rule_hits set created_at = now() - interval '86401 seconds'
+      where rule_id = ${rule.id} and event_id = (select min(event_id) from rule_hits where rule_id = ${rule.id})`);
+    expect((await runScheduled(env)).hitsPurged).toBeGreaterThanOrEqual(1);
+    const { rows } = await db().execute<{ n: number }>(
+      sql`select count(*)::int as n from rule_hits where rule_id = ${rule.id}`,
+    );
+    expect(rows[0]?.n).toBe(1);
   });
 
   it("a batch counts its own events in order, in one statement", async () => {

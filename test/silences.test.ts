@@ -302,6 +302,32 @@ describe("silences: at ingest", () => {
     expect(await silencedBy({ source_name: `${name}-CASE`, metadata: { n: 7 } })).toBe(strict.id);
   });
 
+  it("the rules' parts of the language hold for silences too: tags, exists; and a silence sees what rules did", async () => {
+    const name = source();
+    const byTag = await silence({ matchers: [bySource(name), { field: "tags", op: "eq", value: "lab" }] });
+    const noHost = await silence({
+      matchers: [bySource(`${name}-b`), { field: "metadata.host", op: "exists", value: false }],
+    });
+    expect((await send({ source_name: name, tags: ["lab", "x"] })).silenced_by).toBe(byTag.id);
+    expect((await send({ source_name: name, tags: ["prod"] })).silenced_by).toBeNull();
+    expect((await send({ source_name: `${name}-b` })).silenced_by).toBe(noHost.id);
+    expect((await send({ source_name: `${name}-b`, metadata: { host: "h" } })).silenced_by).toBeNull();
+    expect(byTag.matchers).toEqual([bySource(name), { field: "tags", op: "eq", value: "lab" }]);
+    // A tag a rule adds is one the silence sees (rules run first).
+    const rule = await api("/api/rules/", {
+      token: admin.token,
+      json: { name: "lab segment", conditions: [bySource(`${name}-c`)], actions: { add_tags: ["lab"] } },
+    });
+    expect(rule.status).toBe(201);
+    const ruleId = ((await rule.json()) as { id: number }).id;
+    try {
+      const byRuleTag = await silence({ matchers: [bySource(`${name}-c`), { field: "tags", op: "eq", value: "lab" }] });
+      expect((await send({ source_name: `${name}-c` })).silenced_by).toBe(byRuleTag.id);
+    } finally {
+      await api(`/api/rules/${ruleId}/`, { method: "DELETE", token: admin.token });
+    }
+  });
+
   it("GET /api/events/?silenced= filters by it", async () => {
     const name = source();
     const s = await silence({ matchers: [bySource(name), { field: "event_type", op: "eq", value: "noisy" }] });

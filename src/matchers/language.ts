@@ -27,7 +27,7 @@ export const MAX_MATCHER_VALUE = 255;
 export const VALUE_FIELDS = ["source_name", "event_type", "severity", "dedup_key"] as const;
 const METADATA = "metadata.";
 /** Top-level metadata keys a field may name: ECS and OCSF style (`host.name`, `src_endpoint.ip`). */
-const METADATA_KEY = String.raw`[A-Za-z0-9_.:@/-]{1,128}`;
+const METADATA_KEY = "[A-Za-z0-9_.:@/-]{1,128}";
 export const VALUE_FIELD_PATTERN = `^(${VALUE_FIELDS.join("|")}|metadata\\.${METADATA_KEY})$`;
 export const MATCHER_FIELD_PATTERN = `^(${VALUE_FIELDS.join("|")}|tags|metadata\\.${METADATA_KEY})$`;
 const FIELD_RULE = `${VALUE_FIELDS.join(", ")}, or metadata.<key> (a top-level key: letters, digits and _ . : @ / -)`;

@@ -5,7 +5,7 @@ import type { PageRequest } from "../http/pagination";
 import { matchersJson } from "../matchers/sql";
 import { announce } from "../webhooks/announce";
 import type { StoredRule } from "./compile";
-import { MAX_ENABLED_RULES, type RuleView } from "./schemas";
+import { MAX_ENABLED_RULES, MAX_WINDOW_SECONDS, type RuleView } from "./schemas";
 
 /**
  * The rules table's door: its routes read and write here; the ingest statement reads the enabled
@@ -183,4 +183,17 @@ export async function deleteRule(db: Db, id: number): Promise<{ deliveryIds: num
   ]);
   const row = rows[0];
   return row?.deleted ? { deliveryIds: (row.deliveries ?? []).map(Number) } : null;
+}
+
+/** Hits purged per sweep at most: the index on created_at finds them; the rest go at the next minute. */
+export const PURGE_BATCH = 50_000;
+
+/** Forgets threshold hits older than the longest window (the scheduled handler runs it). */
+export async function purgeRuleHits(db: Db): Promise<number> {
+  const { rows } = await db.execute(sql`
+    delete from rule_hits where ctid = any(array(
+      select ctid from rule_hits where created_at < now() - make_interval(secs => ${MAX_WINDOW_SECONDS})
+      limit ${PURGE_BATCH}))
+    returning 1`);
+  return rows.length;
 }
