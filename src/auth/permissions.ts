@@ -20,6 +20,7 @@ export const PERMISSIONS = [
   "heartbeats:read",
   "heartbeats:manage",
   "heartbeats:beat",
+  "intake:read",
   "account:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -33,14 +34,15 @@ const ROLE_GRANTS: Record<Role, readonly Permission[]> = {
     "triage:note",
     "silences:read",
     "heartbeats:read",
+    "intake:read",
     "account:read",
   ],
 };
 
 /** A key's scopes stand in for a role (contract section 3); anything else with a key is 403. */
 const SCOPE_GRANTS: Record<KeyScope, readonly Permission[]> = {
-  ingest: ["events:create", "heartbeats:beat"],
-  read: ["alerts:read"],
+  ingest: ["events:create", "heartbeats:beat", "intake:read"],
+  read: ["alerts:read", "intake:read"],
 };
 
 export function can(principal: Principal, permission: Permission): boolean {

@@ -11,28 +11,33 @@ import { TEXT_PATTERN, textProblem } from "./text";
  *   (our own schema library, the console, webhook receivers) turns it into a prototype;
  * - a number too large for a double (`1e400` parses as Infinity and would be stored as null);
  * - more than `maxBytes` once serialized.
- * The walk is iterative, so no input can exhaust the stack.
+ * The walk is iterative, so no input can exhaust the stack. The problem comes with where it is:
+ * the keys and indexes from the root to the value (or key) at fault.
  */
-function jsonValueProblem(root: unknown, maxDepth: number): string | null {
-  const pending: { value: unknown; depth: number }[] = [{ value: root, depth: 1 }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const { value, depth } = next;
+export function jsonValueProblem(root: unknown, maxDepth: number): { path: string[]; problem: string } | null {
+  // Each node links to its parent: the path is spelled out only for the one at fault.
+  type Node = { value: unknown; depth: number; key: string; parent: Node | null };
+  const pathOf = (node: Node | null): string[] => (node?.parent ? [...pathOf(node.parent), node.key] : []);
+  const pending: Node[] = [{ value: root, depth: 1, key: "", parent: null }];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    const { value, depth } = node;
+    const at = (problem: string, where = pathOf(node)) => ({ path: where, problem });
     if (typeof value === "string") {
       const problem = textProblem(value);
-      if (problem) return problem;
+      if (problem) return at(problem);
     } else if (typeof value === "number") {
-      if (!Number.isFinite(value)) return "Numbers must fit in a 64-bit float.";
+      if (!Number.isFinite(value)) return at("Numbers must fit in a 64-bit float.");
     } else if (typeof value === "object" && value !== null) {
-      if (depth > maxDepth) return `Nested too deeply: at most ${maxDepth} levels of objects and arrays.`;
-      if (Array.isArray(value)) {
-        for (const item of value) pending.push({ value: item, depth: depth + 1 });
-      } else {
-        for (const [key, item] of Object.entries(value)) {
-          if (key === "__proto__") return 'The key "__proto__" is not allowed.';
+      if (depth > maxDepth) return at(`Nested too deeply: at most ${maxDepth} levels of objects and arrays.`);
+      const parent = node;
+      const entries = Array.isArray(value) ? value.map((item, i) => [String(i), item] as const) : Object.entries(value);
+      for (const [key, item] of entries) {
+        if (!Array.isArray(value)) {
+          if (key === "__proto__") return at('The key "__proto__" is not allowed.', [...pathOf(node), key]);
           const problem = textProblem(key);
-          if (problem) return `${problem.slice(0, -1)} (in a key).`;
-          pending.push({ value: item, depth: depth + 1 });
+          if (problem) return at(`${problem.slice(0, -1)} (in a key).`, [...pathOf(node), key]);
         }
+        pending.push({ value: item, depth: depth + 1, key, parent });
       }
     }
   }
@@ -54,7 +59,7 @@ export function jsonObject(options: { maxBytes: number; maxDepth: number }) {
     .custom<Record<string, unknown>>(isObject, { error: "Must be a JSON object." })
     .superRefine((value, ctx) => {
       // Depth first: serializing a deeply nested value is itself what must not happen.
-      const problem = jsonValueProblem(value, maxDepth);
+      const problem = jsonValueProblem(value, maxDepth)?.problem;
       if (problem) ctx.addIssue({ code: "custom", message: problem });
       else if (new TextEncoder().encode(JSON.stringify(value)).byteLength > maxBytes) {
         ctx.addIssue({ code: "custom", message: `Must be at most ${maxBytes / 1024} KiB once serialized.` });

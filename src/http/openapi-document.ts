@@ -23,6 +23,11 @@ const TAGS = [
     name: "Heartbeats",
     description: "Sensors that must keep reporting: a silent one becomes a High alert, resolved when it beats again.",
   },
+  {
+    name: "Intake",
+    description:
+      "Native receivers: what Alertmanager, OCSF and ECS producers send, unchanged, mapped onto the one ingest path.",
+  },
   { name: "Triage", description: "Assignment, notes, history, bulk actions and figures: how a SOC works its queue." },
   {
     name: "API keys",
