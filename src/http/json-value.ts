@@ -16,28 +16,32 @@ import { TEXT_PATTERN, textProblem } from "./text";
  */
 export function jsonValueProblem(root: unknown, maxDepth: number): { path: string[]; problem: string } | null {
   // Each node links to its parent: the path is spelled out only for the one at fault.
-  type Node = { value: unknown; depth: number; key: string; parent: Node | null };
-  const pathOf = (node: Node | null): string[] => (node?.parent ? [...pathOf(node.parent), node.key] : []);
+  type Node = { value: unknown; depth: number; key: string | number; parent: Node | null };
+  const fault = (node: Node, problem: string, key?: string) => {
+    const path: string[] = key === undefined ? [] : [key];
+    for (let at: Node | null = node; at?.parent; at = at.parent) path.unshift(String(at.key));
+    return { path, problem };
+  };
   const pending: Node[] = [{ value: root, depth: 1, key: "", parent: null }];
   for (let node = pending.pop(); node; node = pending.pop()) {
     const { value, depth } = node;
-    const at = (problem: string, where = pathOf(node)) => ({ path: where, problem });
     if (typeof value === "string") {
       const problem = textProblem(value);
-      if (problem) return at(problem);
+      if (problem) return fault(node, problem);
     } else if (typeof value === "number") {
-      if (!Number.isFinite(value)) return at("Numbers must fit in a 64-bit float.");
+      if (!Number.isFinite(value)) return fault(node, "Numbers must fit in a 64-bit float.");
     } else if (typeof value === "object" && value !== null) {
-      if (depth > maxDepth) return at(`Nested too deeply: at most ${maxDepth} levels of objects and arrays.`);
-      const parent = node;
-      const entries = Array.isArray(value) ? value.map((item, i) => [String(i), item] as const) : Object.entries(value);
-      for (const [key, item] of entries) {
-        if (!Array.isArray(value)) {
-          if (key === "__proto__") return at('The key "__proto__" is not allowed.', [...pathOf(node), key]);
+      if (depth > maxDepth) return fault(node, `Nested too deeply: at most ${maxDepth} levels of objects and arrays.`);
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++)
+          pending.push({ value: value[i], depth: depth + 1, key: i, parent: node });
+      } else {
+        for (const key of Object.keys(value)) {
+          if (key === "__proto__") return fault(node, 'The key "__proto__" is not allowed.', key);
           const problem = textProblem(key);
-          if (problem) return at(`${problem.slice(0, -1)} (in a key).`, [...pathOf(node), key]);
+          if (problem) return fault(node, `${problem.slice(0, -1)} (in a key).`, key);
+          pending.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, key, parent: node });
         }
-        pending.push({ value: item, depth: depth + 1, key, parent });
       }
     }
   }

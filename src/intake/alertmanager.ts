@@ -8,11 +8,12 @@ import {
   type FieldRule,
   fail,
   firstText,
-  itemProblem,
   lookup,
   type MappingTable,
   mapItem,
+  notAnObject,
   required,
+  textRulesProblem,
 } from "./mapping";
 import type { IntakeBody, ItemOutcome, Receiver } from "./receiver";
 import { type AlertmanagerPayload, AlertmanagerPayloadSchema } from "./schemas";
@@ -115,11 +116,14 @@ function fingerprintKey(alert: Record<string, unknown>) {
 }
 
 function outcome(raw: unknown, index: number, notification: Record<string, unknown>): ItemOutcome {
-  const problem = itemProblem(raw, "an Alertmanager alert");
+  const problem = notAnObject(raw, "an Alertmanager alert");
   if (problem) return { index, ...problem };
   const alert = raw as Record<string, unknown>;
   const status = lookup(alert, "status");
-  if (status === "firing") return { index, ...mapItem(TABLE, { alert, notification }) };
+  if (status === "firing") return { index, ...mapItem(TABLE, { alert, notification }, alert) };
+  // Not mapped, so not checked by the event rules: the text rules hold for it all the same.
+  const unfit = textRulesProblem(alert);
+  if (unfit) return { index, ...unfit };
   if (status !== "resolved") return { index, ...fail("status", 'Must be "firing" or "resolved".') };
   const key = fingerprintKey(alert);
   if ("problem" in key) return { index, ...fail(key.from, key.problem) };

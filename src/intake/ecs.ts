@@ -7,10 +7,10 @@ import {
   type FieldRule,
   firstText,
   integerAt,
-  itemProblem,
   lookup,
   type MappingTable,
   mapItem,
+  notAnObject,
   type Reading,
   required,
 } from "./mapping";
@@ -123,6 +123,6 @@ export const ecs: Receiver = {
     eventsBody(text, mediaType, {
       what: "ECS document",
       documentation: DOCUMENTATION,
-      map: (raw) => itemProblem(raw, "an ECS document") ?? mapItem(TABLE, raw as Document),
+      map: (raw) => notAnObject(raw, "an ECS document") ?? mapItem(TABLE, raw as Document, raw),
     }),
 };

@@ -99,30 +99,34 @@ export function required(paths: readonly string[]): string {
   return paths.length === 1 ? "This field is required." : `One of ${paths.join(", ")} is required.`;
 }
 
+/** Null when the item is a JSON object; else its failure (`what` names what it should be). */
+export function notAnObject(raw: unknown, what: string): { errors: FieldErrors } | null {
+  return typeof raw === "object" && raw !== null && !Array.isArray(raw)
+    ? null
+    : fail("non_field_errors", `Must be a JSON object (${what}).`);
+}
+
 /**
- * What is wrong with an item before any field is read: not a JSON object (`what` names it), or
- * against the JSON text rules anywhere in it (NUL or a lone surrogate, a `__proto__` key, a number
- * beyond a double, too deep), named by the field where it is. Null: it may be mapped.
+ * Where an item breaks the JSON text rules (NUL or a lone surrogate, a `__proto__` key, a number
+ * beyond a double, too deep), named by the field; null when it does not. The item is kept one
+ * level down in metadata (`metadata.ocsf`, `metadata.alertmanager`), hence the depth.
  */
-export function itemProblem(raw: unknown, what: string): { errors: FieldErrors } | null {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    return fail("non_field_errors", `Must be a JSON object (${what}).`);
-  }
-  // The item is kept one level down in metadata (`metadata.ocsf`, `metadata.alertmanager`).
+export function textRulesProblem(raw: unknown): { errors: FieldErrors } | null {
   const walked = jsonValueProblem(raw, MAX_METADATA_DEPTH - 1);
   return walked ? fail(walked.path.length ? errorKey(walked.path) : "non_field_errors", walked.problem) : null;
 }
 
 /**
- * Maps one item (that passed itemProblem()) with a table, then checks the event with the
- * single-ingest rules; a failure names the sender's field.
+ * Maps one item (`raw` as sent, a JSON object) with a table, then checks the event with the
+ * single-ingest rules; a failure names the sender's field. The item is walked once, by the
+ * metadata check, where it is kept: only when that fails is it walked again to say where.
  */
-export function mapItem<I>(table: MappingTable<I>, item: I): Mapped {
+export function mapItem<I>(table: MappingTable<I>, item: I, raw: unknown): Mapped {
   const event: Record<string, unknown> = {};
   const origin = new Map<string, string>();
   for (const row of table.fields) {
     const reading = row.read(item);
-    if (reading && "problem" in reading) return fail(reading.from, reading.problem);
+    if (reading && "problem" in reading) return textRulesProblem(raw) ?? fail(reading.from, reading.problem);
     if (reading) {
       event[row.field] = reading.value;
       origin.set(row.field, reading.from);
@@ -131,13 +135,13 @@ export function mapItem<I>(table: MappingTable<I>, item: I): Mapped {
   for (const field of ["source_name", "event_type"] as const) {
     if (event[field] === undefined) {
       const from = table.fields.find((row) => row.field === field)?.from ?? [field];
-      return fail(from[0] ?? field, required(from));
+      return textRulesProblem(raw) ?? fail(from[0] ?? field, required(from));
     }
   }
   event.description = describe(table.title, event);
   const parsed = EventCreateSchema.safeParse(event);
   if (parsed.success) return { event: parsed.data };
-  return { errors: senderErrors(fieldErrors(parsed.error), origin) };
+  return textRulesProblem(raw) ?? { errors: senderErrors(fieldErrors(parsed.error), origin) };
 }
 
 /**

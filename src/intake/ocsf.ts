@@ -7,9 +7,9 @@ import {
   type FieldRule,
   firstText,
   integerAt,
-  itemProblem,
   type MappingTable,
   mapItem,
+  notAnObject,
   type Reading,
   required,
 } from "./mapping";
@@ -136,6 +136,6 @@ export const ocsf: Receiver = {
     eventsBody(text, mediaType, {
       what: "OCSF event",
       documentation: DOCUMENTATION,
-      map: (raw) => itemProblem(raw, "an OCSF event") ?? mapItem(TABLE, raw as Event),
+      map: (raw) => notAnObject(raw, "an OCSF event") ?? mapItem(TABLE, raw as Event, raw),
     }),
 };
