@@ -23,13 +23,13 @@ type Row = {
   to_value: string | null;
 };
 // Quiet rows are written published by their own statement (published_at = at); the publisher's
-// claim comes later, in another transaction.
+// claim comes later, in another transaction (so a row it has not claimed yet is not quiet either).
 type HistoryRow = Row & { reason: string | null; published: boolean; quiet: boolean };
 const history = async (id: number, action: string) =>
   (
     await db().execute<HistoryRow>(sql`
       select action, actor_type, actor_name, from_value, to_value, reason, published_at is not null as published,
-             published_at = at as quiet
+             coalesce(published_at = at, false) as quiet
       from alert_history where alert_id = ${id} and action = ${action}::history_action order by id`)
   ).rows;
 const stored = async (id: number) =>
