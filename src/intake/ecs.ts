@@ -1,19 +1,6 @@
 import type { Severity } from "../db/schema";
-import { NDJSON_MEDIA_TYPE } from "../events/batch";
-import { MAX_BATCH_ITEMS } from "../events/rules";
-import { JSON_MEDIA_TYPE } from "../http/json-body";
-import { eventsBody } from "./events-body";
-import {
-  type FieldRule,
-  firstText,
-  integerAt,
-  lookup,
-  type MappingTable,
-  mapItem,
-  notAnObject,
-  type Reading,
-  required,
-} from "./mapping";
+import { documentsReceiver } from "./events-body";
+import { type FieldRule, firstText, integerAt, lookup, type Reading, required } from "./mapping";
 import type { Receiver } from "./receiver";
 import { severityOfWord, UNKNOWN_SEVERITY, wordRules } from "./severity";
 
@@ -92,22 +79,14 @@ const fields: FieldRule<Document>[] = [
     rule: "As it is (RFC 3339 with a time zone); else when it arrived.",
     read: (doc) => firstText(doc, ["@timestamp"]),
   },
-  {
-    field: "metadata",
-    from: ["(the whole document)"],
-    rule: "The whole document, as sent, under `ecs`.",
-    read: (doc) => ({ value: { ecs: doc }, from: "" }),
-  },
 ];
 
-const TABLE: MappingTable<Document> = { title: "Elastic Common Schema", fields };
-
-export const ecs: Receiver = {
+export const ecs: Receiver = documentsReceiver({
   name: "ecs",
   title: "Elastic Common Schema (ECS)",
+  tableTitle: "Elastic Common Schema",
+  what: "ECS document",
   documentation: DOCUMENTATION,
-  mediaTypes: [JSON_MEDIA_TYPE, NDJSON_MEDIA_TYPE],
-  body: `ECS documents: NDJSON (one per line), a JSON array or one JSON object, 1 to ${MAX_BATCH_ITEMS} a request.`,
   fields,
   severities: [
     ...SEVERITY_RANGES.map((r) => ({ when: `event.severity is ${r.min} to ${r.max}`, severity: r.severity })),
@@ -116,13 +95,6 @@ export const ecs: Receiver = {
   notes: [
     "event.severity is read as a 0-100 score (higher is worse); a source that writes syslog codes there (0 is the " +
       "worst) should send log.level instead.",
-    "A document is at most 16 KiB once serialized (it is kept whole as metadata.ecs). No dedup key: every " +
-      "High or Critical document opens its own alert.",
+    "No dedup key: every High or Critical document opens its own alert.",
   ],
-  parse: (text, mediaType) =>
-    eventsBody(text, mediaType, {
-      what: "ECS document",
-      documentation: DOCUMENTATION,
-      map: (raw) => notAnObject(raw, "an ECS document") ?? mapItem(TABLE, raw as Document, raw),
-    }),
-};
+});

@@ -1,18 +1,6 @@
 import type { Severity } from "../db/schema";
-import { NDJSON_MEDIA_TYPE } from "../events/batch";
-import { MAX_BATCH_ITEMS } from "../events/rules";
-import { JSON_MEDIA_TYPE } from "../http/json-body";
-import { eventsBody } from "./events-body";
-import {
-  type FieldRule,
-  firstText,
-  integerAt,
-  type MappingTable,
-  mapItem,
-  notAnObject,
-  type Reading,
-  required,
-} from "./mapping";
+import { documentsReceiver } from "./events-body";
+import { type FieldRule, firstText, integerAt, type Reading, required } from "./mapping";
 import type { Receiver } from "./receiver";
 
 /**
@@ -113,29 +101,15 @@ const fields: FieldRule<Event>[] = [
     rule: `"${OCSF_KEY_PREFIX}<uid>" for findings: updates of one finding join its alert. Other events have none.`,
     read: findingKey,
   },
-  {
-    field: "metadata",
-    from: ["(the whole event)"],
-    rule: "The whole event, as sent, under `ocsf`.",
-    read: (event) => ({ value: { ocsf: event }, from: "" }),
-  },
 ];
 
-const TABLE: MappingTable<Event> = { title: "Open Cybersecurity Schema Framework", fields };
-
-export const ocsf: Receiver = {
+export const ocsf: Receiver = documentsReceiver({
   name: "ocsf",
   title: "Open Cybersecurity Schema Framework (OCSF) 1.x",
+  tableTitle: "Open Cybersecurity Schema Framework",
+  what: "OCSF event",
   documentation: DOCUMENTATION,
-  mediaTypes: [JSON_MEDIA_TYPE, NDJSON_MEDIA_TYPE],
-  body: `OCSF events of any class: one JSON object, a JSON array or NDJSON, 1 to ${MAX_BATCH_ITEMS} a request.`,
   fields,
   severities: SEVERITY_IDS.map((s) => ({ when: `severity_id is ${s.id} (${s.name})`, severity: s.severity })),
-  notes: ["An event is at most 16 KiB once serialized (it is kept whole as metadata.ocsf)."],
-  parse: (text, mediaType) =>
-    eventsBody(text, mediaType, {
-      what: "OCSF event",
-      documentation: DOCUMENTATION,
-      map: (raw) => notAnObject(raw, "an OCSF event") ?? mapItem(TABLE, raw as Event, raw),
-    }),
-};
+  notes: ["Events of any class: the fields every OCSF event has make the event."],
+});
