@@ -210,6 +210,12 @@ describe("GET /api/intake/ (issue 19)", () => {
     ]);
     const ecs = receivers[2]?.fields.find((f) => f.field === "source_name");
     expect(ecs?.from).toEqual(["host.name", "host.hostname", "observer.name", "service.name", "agent.name"]);
-    expect((await api("/api/intake/", { token: sensor.key })).status).toBe(200);
+    expect((await api("/api/intake", { token: sensor.key })).status).toBe(200);
+  });
+
+  it("receivers take POST only: another method is 405 with Allow", async () => {
+    const res = await api("/api/intake/ecs/", { method: "PUT", token: sensor.key });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("Allow")).toBe("POST");
   });
 });
