@@ -21,6 +21,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 }
 
+/** A body as sent: JSON, unless it is text already (NDJSON, say, with its own Content-Type). */
+export function encodedBody(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  return typeof body === "string" ? body : JSON.stringify(body);
+}
+
 function cannonRequest(spec: RequestSpec): CannonRequest {
   const { next } = spec;
   let i = 0;
@@ -28,11 +34,11 @@ function cannonRequest(spec: RequestSpec): CannonRequest {
     method: spec.method,
     path: spec.path,
     headers: { "Content-Type": "application/json", ...spec.headers },
-    body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+    body: encodedBody(spec.body),
     ...(next && {
       setupRequest: (req: CannonRequest) => {
         const { path, body } = next(i++);
-        return { ...req, path, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+        return { ...req, path, ...(body === undefined ? {} : { body: encodedBody(body) }) };
       },
     }),
   };

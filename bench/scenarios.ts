@@ -50,6 +50,46 @@ const event = (severity: string) => ({
   metadata: { src_ip: "203.0.113.7", user: "root" },
 });
 
+/**
+ * An Alertmanager notification of 20 firing alerts, as its webhook sends one: severity `warning`
+ * (Medium, events only), so that it compares with ingest-batch's Low events.
+ */
+const alertmanagerNotification = {
+  version: "4",
+  groupKey: '{}:{alertname="NodeFilesystemAlmostFull"}',
+  truncatedAlerts: 0,
+  status: "firing",
+  receiver: "vigil",
+  groupLabels: { alertname: "NodeFilesystemAlmostFull" },
+  commonLabels: { alertname: "NodeFilesystemAlmostFull", job: "node", severity: "warning" },
+  commonAnnotations: {},
+  externalURL: "http://alertmanager.example.org:9093",
+  alerts: Array.from({ length: 20 }, (_, i) => ({
+    status: "firing",
+    labels: { alertname: "NodeFilesystemAlmostFull", instance: `node-${i}:9100`, job: "node", severity: "warning" },
+    annotations: {
+      summary: `Filesystem on node-${i}:9100 has less than 10% space left`,
+      description: `Filesystem /var on node-${i}:9100 has 8.5% available space left.`,
+    },
+    startsAt: "2026-11-24T10:15:00.000Z",
+    endsAt: "0001-01-01T00:00:00Z",
+    generatorURL: "http://prometheus.example.org:9090/graph?g0.expr=node_filesystem_avail_bytes",
+    fingerprint: `1a30ba71cca292${i.toString(16).padStart(2, "0")}`,
+  })),
+};
+
+/** 1,000 ECS documents as NDJSON, as a log shipper batches them (event.severity 15: Low, no alerts). */
+const ecsLines = Array.from({ length: 1000 }, (_, i) =>
+  JSON.stringify({
+    "@timestamp": "2026-11-24T10:15:00.000Z",
+    event: { action: "ssh_login", category: ["authentication"], outcome: "failure", severity: 15 },
+    host: { name: "bench-bastion-1" },
+    source: { ip: `203.0.113.${i % 250}` },
+    user: { name: "root" },
+    message: `Failed password for root from 203.0.113.${i % 250} port ${40_000 + i} ssh2`,
+  }),
+).join("\n");
+
 /** Alert ids spread over the seeded ones (1..SEEDED_ALERTS), so reads and PATCHes do not hit one row. */
 const alertId = (i: number) => 1 + ((i * 7919) % SEEDED_ALERTS);
 
@@ -181,6 +221,39 @@ export function scenarios(credentials: { username: string; password: string }): 
       auth: false,
       units: { name: "events", perRequest: 100 },
       setup: async (ctx) => ({ headers: await sensorKey(ctx, ["ingest"]) }),
+    },
+    {
+      name: "ingest-batch-20",
+      describe:
+        "POST /api/events/batch/ 20 Low events a request (an Alertmanager notification's size), with an API key",
+      method: "POST",
+      path: "/api/events/batch/",
+      body: Array.from({ length: 20 }, () => event("Low")),
+      auth: false,
+      units: { name: "events", perRequest: 20 },
+      setup: async (ctx) => ({ headers: await sensorKey(ctx, ["ingest"]) }),
+    },
+    {
+      name: "intake-alertmanager",
+      describe: "POST /api/intake/alertmanager/ a 20-alert notification (warning: events only), with an API key",
+      method: "POST",
+      path: "/api/intake/alertmanager/",
+      body: alertmanagerNotification,
+      auth: false,
+      units: { name: "events", perRequest: 20 },
+      setup: async (ctx) => ({ headers: await sensorKey(ctx, ["ingest"]) }),
+    },
+    {
+      name: "intake-ecs",
+      describe: "POST /api/intake/ecs/ 1,000 ECS lines of NDJSON a request (Low), with an API key",
+      method: "POST",
+      path: "/api/intake/ecs/",
+      body: ecsLines,
+      auth: false,
+      units: { name: "events", perRequest: 1000 },
+      setup: async (ctx) => ({
+        headers: { ...(await sensorKey(ctx, ["ingest"])), "Content-Type": "application/x-ndjson" },
+      }),
     },
     {
       name: "ingest-grouped",

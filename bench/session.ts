@@ -1,4 +1,4 @@
-import { type LoadResult, type LoadShape, measure } from "./load";
+import { encodedBody, type LoadResult, type LoadShape, measure } from "./load";
 import type { RequestSpec, Scenario, ScenarioContext } from "./scenarios";
 import type { Server } from "./servers";
 
@@ -27,7 +27,7 @@ async function probeOne(url: string, spec: RequestSpec, i: number): Promise<numb
   const res = await fetch(`${url}${path}`, {
     method: spec.method,
     headers: { "Content-Type": "application/json", ...spec.headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: encodedBody(body),
   });
   if (!res.ok) throw new Error(`${spec.method} ${path}: probe answered ${res.status} ${await res.text()}`);
   const m = /desc="(\d+) round trips"/.exec(res.headers.get("Server-Timing") ?? "");

@@ -27,17 +27,27 @@ export type Stack = {
   stop(): Promise<void>;
 };
 
-export async function startStack(log: (msg: string) => void, options: { dbLatencyMs: number }): Promise<Stack> {
+/**
+ * `seed: false` (the end-to-end scripts, scripts/e2e-intake.ts) starts with no alerts: an
+ * empty database, the same migrations, user and vars.
+ */
+export async function startStack(
+  log: (msg: string) => void,
+  options: { dbLatencyMs: number; seed?: boolean },
+): Promise<Stack> {
   const dataDir = await mkdtemp(join(tmpdir(), "vigil-bench-"));
   const db = await startLocalDatabase({ dataDir, port: await freePort(), persistent: false });
   const endpoint = await startEndpointProcess(db.connectionString, options.dbLatencyMs);
   const databaseUrl = `postgresql://vigil:vigil@127.0.0.1:${endpoint.port}/vigil`;
   await applyMigrations(databaseUrl);
-  log(`database ready; seeding ${SEEDED_ALERTS.toLocaleString("en")} alerts…`);
-  const seedStarted = performance.now();
-  await seed(db.connectionString);
-  const seedSeconds = (performance.now() - seedStarted) / 1000;
-  log(`  seeded in ${seedSeconds.toFixed(1)} s`);
+  let seedSeconds = 0;
+  if (options.seed !== false) {
+    log(`database ready; seeding ${SEEDED_ALERTS.toLocaleString("en")} alerts…`);
+    const seedStarted = performance.now();
+    await seed(db.connectionString);
+    seedSeconds = (performance.now() - seedStarted) / 1000;
+    log(`  seeded in ${seedSeconds.toFixed(1)} s`);
+  }
   const credentials = { username: "bench-admin", password: `bench-${crypto.randomUUID()}` };
   await insertUser(createDb(databaseUrl), {
     ...credentials,

@@ -16,6 +16,7 @@ import { requestId } from "./http/request-id";
 import { securityHeaders } from "./http/security-headers";
 import { serverTiming } from "./http/server-timing";
 import { validationHook } from "./http/validation";
+import { registerIntake } from "./intake/routes";
 import { registerInternal } from "./internal/routes";
 import { registerKeys } from "./keys/routes";
 import { registerStream } from "./push/stream-routes";
@@ -53,6 +54,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerSilences(app);
   registerHeartbeats(app);
   registerRules(app);
+  registerIntake(app);
   registerInternal(app);
 
   registerComponents(app);

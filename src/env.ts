@@ -5,6 +5,7 @@ import type { BatchItem } from "./events/batch";
 import type { PrincipalGuard } from "./guard/durable-object";
 import type { Credential } from "./guard/protocol";
 import type { HeartbeatTimer } from "./heartbeats/timer";
+import type { IntakeBody } from "./intake/receiver";
 import { parseRateLimit, type RateLimitRule } from "./limiter/rule";
 import type { StreamHub } from "./push/stream-hub";
 import type { DeadLetter, DeliveryMessage } from "./webhooks/queue";
@@ -187,6 +188,8 @@ export type Variables = {
   principal: Principal;
   /** Set by batchBody(): the batch's items as sent. */
   batch: BatchItem[];
+  /** Set by a native receiver's body reader (intake/routes.ts): the body read as its format. */
+  intake: IntakeBody;
   /** Set when the stream is opened with a ticket: spent by the hub, once. */
   streamTicket?: TicketUse;
 };

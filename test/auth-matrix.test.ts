@@ -89,6 +89,12 @@ const routes: Route[] = [
   // Beats are ingest: sensors' keys (and admins); an invalid body, so nothing is created.
   { method: "POST", path: () => "/api/heartbeats/matrix-none/", body: { tags: "x" }, allowed: INGEST, ok: [400] },
   { method: "DELETE", path: () => "/api/heartbeats/matrix-none/", allowed: ADMIN_ONLY },
+  // The native receivers are ingest; bodies whose one item fails, so nothing is stored.
+  { method: "POST", path: () => "/api/intake/alertmanager/", body: { alerts: [{}] }, allowed: INGEST },
+  { method: "POST", path: () => "/api/intake/ocsf/", body: {}, allowed: INGEST },
+  { method: "POST", path: () => "/api/intake/ecs/", body: [{}], allowed: INGEST },
+  // How fields map is no secret from anyone the API knows.
+  { method: "GET", path: () => "/api/intake/", allowed: [...CALLERS] },
 ];
 
 const tokens = {} as Record<Caller, string>;

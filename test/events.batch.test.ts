@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { uniqueSource } from "./factories";
+import { type BatchBody, uniqueSource } from "./factories";
 import { api, apiWith, createKey, createUser, db, problem, roundTrips, type TestUser } from "./helpers";
 
 let admin: TestUser;
@@ -10,14 +10,7 @@ beforeAll(async () => {
   sensor = (await createKey(admin, { scopes: ["ingest"] })).key;
 });
 
-type Result = {
-  index: number;
-  status: number;
-  id?: number;
-  alert?: { id: number; status: string } | null;
-  errors?: Record<string, string[]>;
-};
-type Batch = { created: number; failed: number; results: Result[] };
+type Batch = BatchBody;
 
 const post = (body: string, contentType: string, token = sensor) =>
   api("/api/events/batch/", { method: "POST", token, body, headers: { "Content-Type": contentType } });

@@ -8,6 +8,16 @@ export type EventBody = {
   alert: { id: number; status: string } | null;
 };
 
+/** One item's result in a batch's answer (the batch route's, and the intake receivers'). */
+export type ItemResult = {
+  index: number;
+  status: number;
+  id?: number;
+  alert?: { id: number; status: string } | null;
+  errors?: Record<string, string[]>;
+};
+export type BatchBody = { created: number; failed: number; results: ItemResult[] };
+
 export const uniqueSource = () => `sensor-${crypto.randomUUID()}`;
 
 /** A valid Low event's body (it raises no alert), with `fields` on top. */

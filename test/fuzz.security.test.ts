@@ -149,10 +149,9 @@ const PROSE_RULES: Record<string, (request: ProseRequest) => string | null | Pro
         and (expires_at is null or expires_at > now())`);
     return rows.length ? null : "key_id names no active ingest key";
   },
-  createEventBatch: ({ sent }) =>
-    sent?.contentType === "application/x-ndjson" && sent.text.split("\n").filter((l) => l.trim()).length > 1000
-      ? "more than 1,000 NDJSON items"
-      : null,
+  createEventBatch: ({ sent }) => ndjsonLimitProblem(sent),
+  ingestOcsf: ({ sent }) => ndjsonLimitProblem(sent),
+  ingestEcs: ({ sent }) => ndjsonLimitProblem(sent),
   // The URL rules are url-rules.ts's, pinned by webhooks.test.ts; here, that the route applies them.
   createWebhook: ({ body }) => {
     const url = (body as { url?: unknown } | undefined)?.url;
@@ -165,6 +164,13 @@ const PROSE_RULES: Record<string, (request: ProseRequest) => string | null | Pro
   updateSilence: ({ body }) => windowProblem(body, null) ?? severityMatcherProblem(matchersOf(body, "matchers")),
   streamAlerts: ({ query }) => (query.has("ticket") ? "a stream ticket the server did not issue" : null),
 };
+
+/** An NDJSON body's items are its lines that are not blank: 1,000 at most (said in prose). */
+function ndjsonLimitProblem(sent: Body | undefined): string | null {
+  return sent?.contentType === "application/x-ndjson" && sent.text.split("\n").filter((l) => l.trim()).length > 1000
+    ? "more than 1,000 NDJSON items"
+    : null;
+}
 
 /** The Matcher schema's prose: `severity` takes eq, ne or in, with severity names. */
 function severityMatcherProblem(matchers: unknown): string | null {

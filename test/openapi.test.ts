@@ -90,13 +90,14 @@ describe("the OpenAPI document", () => {
   });
 
   it("declares the request media types the server takes: JSON, merge-patch on PATCH, NDJSON for batches", () => {
+    const batches = ["/api/events/batch/", "/api/intake/ocsf/", "/api/intake/ecs/"];
     for (const o of operations) {
       if (!o.op.requestBody) continue;
       const types = Object.keys(o.op.requestBody.content).sort();
       const expected =
         o.method === "patch"
           ? ["application/json", "application/merge-patch+json"]
-          : o.path === "/api/events/batch/"
+          : batches.includes(o.path)
             ? ["application/json", "application/x-ndjson"]
             : ["application/json"];
       expect(types, name(o)).toEqual(expected);

@@ -22,6 +22,7 @@ export const PERMISSIONS = [
   "heartbeats:beat",
   "rules:read",
   "rules:manage",
+  "intake:read",
   "account:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -36,14 +37,15 @@ const ROLE_GRANTS: Record<Role, readonly Permission[]> = {
     "silences:read",
     "heartbeats:read",
     "rules:read",
+    "intake:read",
     "account:read",
   ],
 };
 
 /** A key's scopes stand in for a role (contract section 3); anything else with a key is 403. */
 const SCOPE_GRANTS: Record<KeyScope, readonly Permission[]> = {
-  ingest: ["events:create", "heartbeats:beat"],
-  read: ["alerts:read"],
+  ingest: ["events:create", "heartbeats:beat", "intake:read"],
+  read: ["alerts:read", "intake:read"],
 };
 
 export function can(principal: Principal, permission: Permission): boolean {

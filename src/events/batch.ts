@@ -46,7 +46,8 @@ function arrayItems(text: string): BatchItem[] {
   return value.map((json) => ({ json }));
 }
 
-function ndjsonItems(text: string): BatchItem[] {
+/** NDJSON's items: one per line that is not blank; a line that is not JSON is an item that fails. */
+export function ndjsonItems(text: string): BatchItem[] {
   const items: BatchItem[] = [];
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;

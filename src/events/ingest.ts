@@ -25,6 +25,14 @@ export type IdempotencyClaim = { principal: string; key: string; requestHash: st
  */
 export type SystemEvents = { before: SQL; rows: SQL; after: SQL; deliveries: SQL };
 
+/**
+ * More work for the same statement, beside the events (intake/store.ts: the alerts Alertmanager
+ * says are resolved): `after(fresh)` gives CTEs (each preceded by a comma) that write only where
+ * `fresh` holds (false when the Idempotency-Key was used before); `results` yields (idx, item)
+ * rows that join the batch's results; `history` selects the ids of the history rows `after` wrote.
+ */
+export type IngestExtension = { after(fresh: SQL): SQL; results: SQL; history: SQL };
+
 export type IngestRequest = {
   /** `single`: answer with the event (201). `batch`: with per-item results in input order (200). */
   mode: "single" | "batch";
@@ -33,6 +41,7 @@ export type IngestRequest = {
   /** Who sent them: a principal, or the system. */
   sender: Principal | SystemEvents;
   idempotency: IdempotencyClaim | null;
+  extension?: IngestExtension;
 };
 
 export type IngestResult =
@@ -80,7 +89,7 @@ type Row = {
 
  */
 export async function ingest(db: Db, request: IngestRequest): Promise<IngestResult> {
-  const { idempotency } = request;
+  const { idempotency, extension } = request;
   const system = "rows" in request.sender ? request.sender : null;
   const sender = system ? null : (request.sender as Principal);
   // The system's own events (heartbeats) pass the silences but no rule: their keys and severity are Vigil's.
@@ -172,10 +181,11 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
         from alert a join grouped g on g.dedup_key = a.dedup_key
         where not a.opened or g.n > 1
         ${wokenHistory}`)}
-    )${system?.after ?? sql``}, body as (
-      select (${request.mode === "single" ? singleBody() : batchBody(request.failures)}) as value
+    )${system?.after ?? sql``}${extension?.after(idempotency ? sql`not exists (select 1 from prior)` : sql`true`) ?? sql``}, body as (
+      select (${request.mode === "single" ? singleBody() : batchBody(request.failures, extension?.results)}) as value
     )${stored}
-    select (select value from body) as body, (select json_agg(id order by id) from history) as history,
+    select (select value from body) as body,
+           (select json_agg(id order by id) from ${extension ? sql`(select id from history union all ${extension.history}) h` : sql`history`}) as history,
            ${system ? sql`(select json_agg(id order by id) from (${system.deliveries}) d)` : sql`null`} as deliveries,
            ${priorColumns}`);
 
@@ -227,7 +237,7 @@ function singleBody(): SQL {
 }
 
 /** `{created, failed, results}`, one result per item in input order (contract section 10). */
-function batchBody(failures: ItemFailure[]): SQL {
+function batchBody(failures: ItemFailure[], more?: SQL): SQL {
   return sql`select json_build_object(
     'created', (select count(*) from e),
     'failed', ${failures.length}::int,
@@ -237,6 +247,7 @@ function batchBody(failures: ItemFailure[]): SQL {
       from placed
       union all
       select (f ->> 'index')::int, f from json_array_elements(${JSON.stringify(failures)}::json) f
+      ${more ? sql`union all ${more}` : sql``}
     ) results), '[]'::json))`;
 }
 

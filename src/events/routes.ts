@@ -34,7 +34,8 @@ import { findEvent, listEvents, listEventsByCursor } from "./store";
 const tags = ["Events"];
 const security = [{ bearerAuth: [] }];
 
-const idempotencyHeader = z.object({
+/** The `Idempotency-Key` request header as the document declares it (the intake receivers take it too). */
+export const idempotencyHeader = z.object({
   // Checked by idempotencyClaim() (the batch route has no header validator): documented here.
   [IDEMPOTENCY_HEADER]: z
     .string()
@@ -116,6 +117,21 @@ const BatchNdjsonSchema = z
     example: '{"source_name":"fw-1","event_type":"port_scan","severity":"Low"}\n',
   });
 
+/**
+ * What a batch answers (this route, and the intake receivers): one result per item, or a problem;
+ * the body is read and checked (400, 413, 415) before the budget is spent.
+ */
+export function batchResponses<T extends z.ZodType>(schema: T) {
+  return routeResponses(
+    {
+      200: jsonResponse("One result per item, in input order", schema, {
+        headers: headerRefs("Idempotent-Replayed"),
+      }),
+    },
+    { problems: [400, 401, 403, 413, 415, 422, 503], throttle: "ingest", beforeThrottle: [400, 401, 413, 415] },
+  );
+}
+
 const batchRoute = createRoute({
   method: "post",
   path: "/api/events/batch/",
@@ -141,14 +157,7 @@ const batchRoute = createRoute({
       },
     },
   },
-  responses: routeResponses(
-    {
-      200: jsonResponse("One result per item, in input order", BatchResultSchema, {
-        headers: headerRefs("Idempotent-Replayed"),
-      }),
-    },
-    { problems: [400, 401, 403, 413, 415, 422, 503], throttle: "ingest", beforeThrottle: [400, 401, 413, 415] },
-  ),
+  responses: batchResponses(BatchResultSchema),
 });
 
 const listRoute = createRoute({

@@ -11,27 +11,36 @@ import { TEXT_PATTERN, textProblem } from "./text";
  *   (our own schema library, the console, webhook receivers) turns it into a prototype;
  * - a number too large for a double (`1e400` parses as Infinity and would be stored as null);
  * - more than `maxBytes` once serialized.
- * The walk is iterative, so no input can exhaust the stack.
+ * The walk is iterative, so no input can exhaust the stack. The problem comes with where it is:
+ * the keys and indexes from the root to the value (or key) at fault.
  */
-function jsonValueProblem(root: unknown, maxDepth: number): string | null {
-  const pending: { value: unknown; depth: number }[] = [{ value: root, depth: 1 }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const { value, depth } = next;
+export function jsonValueProblem(root: unknown, maxDepth: number): { path: string[]; problem: string } | null {
+  // Each node links to its parent: the path is spelled out only for the one at fault.
+  type Node = { value: unknown; depth: number; key: string | number; parent: Node | null };
+  const fault = (node: Node, problem: string, key?: string) => {
+    const path: string[] = key === undefined ? [] : [key];
+    for (let at: Node | null = node; at?.parent; at = at.parent) path.unshift(String(at.key));
+    return { path, problem };
+  };
+  const pending: Node[] = [{ value: root, depth: 1, key: "", parent: null }];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    const { value, depth } = node;
     if (typeof value === "string") {
       const problem = textProblem(value);
-      if (problem) return problem;
+      if (problem) return fault(node, problem);
     } else if (typeof value === "number") {
-      if (!Number.isFinite(value)) return "Numbers must fit in a 64-bit float.";
+      if (!Number.isFinite(value)) return fault(node, "Numbers must fit in a 64-bit float.");
     } else if (typeof value === "object" && value !== null) {
-      if (depth > maxDepth) return `Nested too deeply: at most ${maxDepth} levels of objects and arrays.`;
+      if (depth > maxDepth) return fault(node, `Nested too deeply: at most ${maxDepth} levels of objects and arrays.`);
       if (Array.isArray(value)) {
-        for (const item of value) pending.push({ value: item, depth: depth + 1 });
+        for (let i = 0; i < value.length; i++)
+          pending.push({ value: value[i], depth: depth + 1, key: i, parent: node });
       } else {
-        for (const [key, item] of Object.entries(value)) {
-          if (key === "__proto__") return 'The key "__proto__" is not allowed.';
+        for (const key of Object.keys(value)) {
+          if (key === "__proto__") return fault(node, 'The key "__proto__" is not allowed.', key);
           const problem = textProblem(key);
-          if (problem) return `${problem.slice(0, -1)} (in a key).`;
-          pending.push({ value: item, depth: depth + 1 });
+          if (problem) return fault(node, `${problem.slice(0, -1)} (in a key).`, key);
+          pending.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, key, parent: node });
         }
       }
     }
@@ -54,7 +63,7 @@ export function jsonObject(options: { maxBytes: number; maxDepth: number }) {
     .custom<Record<string, unknown>>(isObject, { error: "Must be a JSON object." })
     .superRefine((value, ctx) => {
       // Depth first: serializing a deeply nested value is itself what must not happen.
-      const problem = jsonValueProblem(value, maxDepth);
+      const problem = jsonValueProblem(value, maxDepth)?.problem;
       if (problem) ctx.addIssue({ code: "custom", message: problem });
       else if (new TextEncoder().encode(JSON.stringify(value)).byteLength > maxBytes) {
         ctx.addIssue({ code: "custom", message: `Must be at most ${maxBytes / 1024} KiB once serialized.` });

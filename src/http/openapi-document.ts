@@ -34,6 +34,11 @@ const TAGS = [
     description:
       "What becomes an alert: ordered rules (conditions, actions, thresholds) evaluated by the ingest statement itself.",
   },
+  {
+    name: "Intake",
+    description:
+      "Native receivers: what Alertmanager, OCSF and ECS producers send, unchanged, mapped onto the one ingest path.",
+  },
   { name: "Triage", description: "Assignment, notes, history, bulk actions and figures: how a SOC works its queue." },
   {
     name: "API keys",
