@@ -8,7 +8,7 @@ import { markLate } from "./heartbeats/lateness";
 import { recoverHeartbeats, unrecoveredHeartbeats } from "./heartbeats/recovery";
 import { overdueHeartbeats } from "./heartbeats/store";
 import { heartbeatTimer } from "./heartbeats/timer";
-import { fanOut } from "./push/publisher";
+import { fanOut, type Outgoing } from "./push/publisher";
 import { claimChanges, justWritten, leftBehind } from "./push/store";
 import { purgeRuleHits } from "./rules/store";
 import { announceExpiredSilences } from "./silences/store";
@@ -60,22 +60,23 @@ export async function runScheduled(env: Bindings): Promise<{
       overdueHeartbeats(db, TIMER_GRACE_SECONDS),
       unrecoveredHeartbeats(db),
     ]);
-  const none = { historyIds: [], deliveryIds: [] };
+  const none: Outgoing = {};
   const [late, back] = await Promise.all([
     overdue.length ? markLate(db, overdue) : none,
     beatenBack.length ? recoverHeartbeats(db, beatenBack) : none,
   ]);
-  const ours = [...resolvedHistory, ...wokenHistory, ...late.historyIds, ...back.historyIds];
+  const ours = [...resolvedHistory, ...wokenHistory, ...(late.historyIds ?? []), ...(back.historyIds ?? [])];
   const mine = ours.length ? await claimChanges(db, justWritten(ours)) : null;
   await Promise.all([
     fanOut(env, {
-      notices: [...claimed.notices, ...(mine?.notices ?? [])],
+      notices: [...claimed.notices, ...(mine?.notices ?? []), ...(late.notices ?? [])],
       deliveryIds: [
         ...claimed.deliveryIds,
         ...(mine?.deliveryIds ?? []),
         ...stale,
         ...silenceEnds,
-        ...late.deliveryIds,
+        ...(late.deliveryIds ?? []),
+        ...(back.deliveryIds ?? []),
       ],
     }),
     // Their timers were lost: started again, they watch from here on.

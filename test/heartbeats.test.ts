@@ -272,7 +272,7 @@ describe("heartbeats", () => {
     const id = Number((await stored(name))?.id);
     // The timer and the sweep's repair racing: the row lock lets one of them mark it.
     const outcomes = await Promise.all(Array.from({ length: 5 }, () => markLate(db(), [id])));
-    expect(outcomes.filter((o) => o.historyIds.length > 0)).toHaveLength(1);
+    expect(outcomes.filter((o) => (o.notices?.length ?? 0) > 0)).toHaveLength(1);
     expect(await alertsOf(name)).toHaveLength(1);
     const events = await db().execute<{ n: number }>(
       sql`select count(*)::int as n from events where source_name = ${name} and event_type = 'heartbeat_missed'`,

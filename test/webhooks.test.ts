@@ -402,10 +402,11 @@ describe("webhooks (contract section 13)", () => {
     expect((await api("/api/webhooks/999999/test/", { method: "POST", token: admin.token })).status).toBe(404);
   });
 
-  it("the sweep delivers a change whose Worker never handed it on, and a delivery never enqueued", async () => {
+  it("the sweep delivers what a Worker that died after its statement never handed on", async () => {
     const path = uniquePath();
-    const hook = await subscribe({ url: `https://${HOOKS}${path}`, events: ["alert.created"] });
-    // What a Worker that died right after its statement leaves behind: history nobody published.
+    const hook = await subscribe({ url: `https://${HOOKS}${path}`, events: ["alert.created", "alert.updated"] });
+    // An ingest publishes its own changes: its deliveries are written by its statement (pending,
+    // never attempted) and it is the Worker that hands them to the queue. This one never did.
     const result = await ingest(db(), {
       mode: "single",
       items: [{ index: 0, event: { source_name: "orphan", event_type: "t", severity: "High" } }],
@@ -415,19 +416,25 @@ describe("webhooks (contract section 13)", () => {
     });
     if (result.outcome !== "stored") throw new Error("not stored");
     const alertId = (result.body as { alert: { id: number } }).alert.id;
-    await db().execute(sql`update alert_history set at = at - interval '1 minute' where alert_id = ${alertId}`);
-    // And a delivery whose queue message was never sent.
-    const ping = await insertPing(db(), hook.id);
-    await db().execute(
-      sql`update webhook_deliveries set created_at = created_at - interval '5 minutes' where id = ${ping?.id ?? 0}`,
+    const mine = await db().execute<{ id: number }>(
+      sql`select id from webhook_deliveries where alert_id = ${alertId} and webhook_id = ${hook.id}`,
     );
+    expect(mine.rows.map((r) => r.id)).toHaveLength(1);
+    expect(result.out.deliveryIds).toContain(Number(mine.rows[0]?.id));
+    await db().execute(
+      sql`update webhook_deliveries set created_at = created_at - interval '5 minutes' where id = ${mine.rows[0]?.id ?? 0}`,
+    );
+    // Other writers leave outbox rows for the publisher to claim: this one was never claimed.
+    await db().execute(sql`
+      insert into alert_history (alert_id, actor_type, actor_name, action, from_value, to_value, at)
+      values (${alertId}, 'system', 'system', 'status_changed', 'Open', 'Investigating', now() - interval '1 minute')`);
 
     const swept = await runScheduled(env);
     expect(swept.published).toBeGreaterThanOrEqual(1);
     expect(swept.requeued).toBeGreaterThanOrEqual(1);
     await vi.waitFor(() => expect(received.filter((r) => r.path === path)).toHaveLength(2), { timeout: 8000 });
     const types = received.filter((r) => r.path === path).map((r) => (JSON.parse(r.body) as { type: string }).type);
-    expect(types.sort()).toEqual(["alert.created", "ping"]);
+    expect(types.sort()).toEqual(["alert.created", "alert.updated"]);
     const { rows } = await db().execute<{ unpublished: number }>(
       sql`select count(*)::int as unpublished from alert_history where alert_id = ${alertId} and published_at is null`,
     );

@@ -2,8 +2,10 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { AlertStatus } from "../db/schema";
 import { isoUtc } from "../db/sql";
+import type { Outgoing } from "../push/publisher";
+import { type AlertNotice, deliveriesOf, noticeList } from "../push/store";
 import { assigneeLookup } from "./assignee";
-import { type Actor, actorValues, noted, recordHistory } from "./history";
+import { type Actor, actorValues, changes, noted, noticesOf, recordPublishedHistory } from "./history";
 import { breaksLifecycle, lifecycleStamps, TERMINAL_STATUS } from "./lifecycle";
 import type { AlertView } from "./schemas";
 import { alertJson } from "./store";
@@ -22,7 +24,8 @@ type ChangeResult =
 
 type ChangeOutcome =
   | { outcome: "unknown_assignee" }
-  | { outcome: "applied"; results: ChangeResult[]; historyIds: number[] };
+  /** `out`: what the statement published itself, for the fan-out (push/publisher.ts). */
+  | { outcome: "applied"; results: ChangeResult[]; out: Outgoing };
 
 type Row = {
   id: string;
@@ -30,7 +33,8 @@ type Row = {
   version: number | null;
   alert: AlertView | null;
   unknown_assignee: boolean;
-  history: number[] | null;
+  notices: AlertNotice[] | null;
+  deliveries: number[] | null;
 };
 
 /**
@@ -40,8 +44,8 @@ type Row = {
  * state: the lifecycle rule (lifecycle.ts), the assignee rule (assignee.ts) and If-Match
  * (`expectedVersion`) are judged on what will actually be updated. A Resolved alert cannot be
  * snoozed (terminal too), and resolving one wakes it. Changed alerts get a new version (their
- * ETag) and one history row per field that moved, in the same statement; no-ops and refusals
- * write nothing.
+ * ETag) and one history row per field that moved, in the same statement, published by it (the
+ * notices come back, the webhook deliveries are written here); no-ops and refusals write nothing.
  */
 export async function changeAlerts(
   db: Db,
@@ -92,8 +96,8 @@ export async function changeAlerts(
       from verdict v
       where a.id = v.id and v.verdict = 'changed' and not (select unknown_assignee from rules)
       returning a.*
-    ), history as (
-      ${recordHistory(sql`
+    ), change as (
+      ${changes(sql`
         select u.id, ${actorValues(actor)}, 'status_changed'::history_action, l.status::text, u.status::text, ${noted()}
         from updated u join locked l on l.id = u.id where u.status <> l.status
         union all
@@ -102,23 +106,31 @@ export async function changeAlerts(
                ${noted()}
         from updated u join locked l on l.id = u.id where u.assignee_id is distinct from l.assignee_id
         ${touchesSnooze ? snoozeHistory(actor, requested) : sql``}`)}
+    ), history as (
+      ${recordPublishedHistory(sql`change`)}
     ), a as (
       select * from updated
       union all
       select * from locked where id not in (select id from updated)
+    ), shown as (
+      select t.id, t.ord, v.verdict, a.version, a.severity, case when a.id is null then null else ${alertJson} end as alert
+      from target t
+      left join verdict v on v.id = t.id
+      left join a on a.id = t.id
+      left join events e on e.id = a.event_id
+    ), rendered as (
+      select n.type, s.ord, s.id as alert_id, s.severity, s.alert
+      from (${noticesOf(sql`change`)}) n join shown s on s.id = n.alert_id
+    ), notified as (
+      ${deliveriesOf(sql`rendered`)}
     )
-    select t.id, v.verdict, a.version, case when a.id is null then null else ${alertJson} end as alert,
-           (select unknown_assignee from rules) as unknown_assignee,
-           (select json_agg(id order by id) from history) as history
-    from target t
-    left join verdict v on v.id = t.id
-    left join a on a.id = t.id
-    left join events e on e.id = a.event_id
-    order by t.ord`);
+    select id, verdict, version, alert, (select unknown_assignee from rules) as unknown_assignee,
+           ${noticeList(sql`rendered`)} as notices, (select json_agg(id order by id) from notified) as deliveries
+    from shown order by ord`);
   if (rows[0]?.unknown_assignee) return { outcome: "unknown_assignee" };
   return {
     outcome: "applied",
-    historyIds: rows[0]?.history ?? [],
+    out: { notices: rows[0]?.notices ?? [], deliveryIds: (rows[0]?.deliveries ?? []).map(Number) },
     results: rows.map((row): ChangeResult => {
       const id = Number(row.id);
       if (!row.verdict || !row.alert || row.version === null) return { id, outcome: "missing" };

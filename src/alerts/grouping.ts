@@ -16,8 +16,7 @@ import { isSnoozed } from "./snooze";
  *
  * A join that raises the severity of a snoozed alert wakes it (alerts/snooze.ts).
  *
- * Returns the alerts' `id, event_id, dedup_key, status, severity, event_count, opened` (opened:
- * newly inserted rather than joined), `opened_by_rule`, `snoozed` (still snoozed: what was grouped is quiet) and
+ * Returns the alerts as they now are (every column), `opened` (newly inserted rather than joined), `snoozed` (still snoozed: what was grouped is quiet) and
  * `woken_from` (the snooze this join ended). Rows are taken in key order, so two batches sharing
  * keys lock them in the same order and cannot deadlock. (`old` in RETURNING: PostgreSQL 18.)
  */
@@ -36,9 +35,7 @@ export function openOrJoinAlerts(rows: SQL): SQL {
       last_event_at = now(),
       updated_at = now(),
       version = al.version + 1
-    returning al.id, al.event_id, al.dedup_key, al.status, al.severity, al.event_count, (al.xmax = 0) as opened,
-              al.opened_by_rule,
-              ${isSnoozed(sql`al`)} as snoozed,
+    returning al.*, (al.xmax = 0) as opened, ${isSnoozed(sql`al`)} as snoozed,
               case when old.snoozed_until is not null and al.snoozed_until is null then old.snoozed_until end as woken_from`;
 }
 

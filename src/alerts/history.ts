@@ -28,6 +28,9 @@ export function noted(reason: SQL | string | null = null, quiet: SQL | boolean =
   return sql`${reason}::text, ${quiet}::boolean`;
 }
 
+/** The columns of a change, in the order `rows` yields them (see recordHistory). */
+const CHANGE = sql`change(alert_id, actor_type, actor_id, actor_name, action, from_value, to_value, reason, quiet)`;
+
 /**
  * `insert into alert_history ...` from `rows`, a query yielding (alert_id, actor_type, actor_id,
  * actor_name, action, from_value, to_value, reason, quiet); returns the new rows' `id, alert_id,
@@ -39,6 +42,34 @@ export function recordHistory(rows: SQL): SQL {
   return sql`insert into alert_history (alert_id, actor_type, actor_id, actor_name, action, from_value, to_value, reason, published_at)
     select alert_id, actor_type, actor_id, actor_name, action, from_value, to_value, reason,
            case when action = 'note_added' or quiet then now() end
-    from (${rows}) as change(alert_id, actor_type, actor_id, actor_name, action, from_value, to_value, reason, quiet)
+    from (${rows}) as ${CHANGE}
     returning id, alert_id, action`;
+}
+
+/**
+ * For a statement that publishes its own changes (the hot paths: ingest, PATCH and bulk): `rows`
+ * (as recordHistory's) named as a CTE body, so that the history and the notices both read it.
+ */
+export function changes(rows: SQL): SQL {
+  return sql`select * from (${rows}) as ${CHANGE}`;
+}
+
+/**
+ * The history of `change` (a CTE of changes()), written already published: the same statement
+ * writes the webhook deliveries of its notices (noticesOf, push/notices.ts), so no outbox row is
+ * left for a publisher to claim; a delivery its Worker never enqueued is re-enqueued by the sweep.
+ */
+export function recordPublishedHistory(change: SQL): SQL {
+  return sql`insert into alert_history (alert_id, actor_type, actor_id, actor_name, action, from_value, to_value, reason, published_at)
+    select alert_id, actor_type, actor_id, actor_name, action, from_value, to_value, reason, now() from ${change}
+    returning id, alert_id, action`;
+}
+
+/**
+ * One notice per alert that `change` moved in a way people hear of (quiet rows and notes are not):
+ * `alert_id` and `type` (`alert.created` when it was created, else `alert.updated`).
+ */
+export function noticesOf(change: SQL): SQL {
+  return sql`select alert_id, case when bool_or(action = 'created') then 'alert.created' else 'alert.updated' end as type
+    from ${change} where not quiet and action <> 'note_added' group by alert_id`;
 }

@@ -187,7 +187,7 @@ export function registerAlerts(app: OpenAPIHono<AppEnv>): void {
       expected === "never" ? -1 : expected,
     );
     if (outcome.outcome === "unknown_assignee") throw unknownAssignee();
-    publish(c, outcome.historyIds);
+    publish(c, outcome.out);
     const [result] = outcome.results;
     if (!result || result.outcome === "missing") throw new ApiError("NOT_FOUND", "No alert with this id.");
     c.header("ETag", etagOf(result.version));

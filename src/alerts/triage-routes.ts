@@ -159,7 +159,7 @@ export function registerTriage(app: OpenAPIHono<AppEnv>): void {
       changeAlerts(database(c.env), ids, change, actorOf(c.get("principal"))),
     );
     if (outcome.outcome === "unknown_assignee") throw unknownAssignee();
-    publish(c, outcome.historyIds);
+    publish(c, outcome.out);
     const results = outcome.results.map((r) => {
       if (r.outcome === "missing") return { id: r.id, status: 404 as const, detail: "No alert with this id." };
       if (r.outcome === "terminal") {

@@ -1,9 +1,12 @@
 import { type SQL, sql } from "drizzle-orm";
 import { joinQuietly, openOrJoinAlerts } from "../alerts/grouping";
-import { actorOf, actorValues, noted, recordHistory, SYSTEM } from "../alerts/history";
+import { actorOf, actorValues, changes, noted, noticesOf, recordPublishedHistory, SYSTEM } from "../alerts/history";
+import { alertJson } from "../alerts/store";
 import type { Principal } from "../auth/principal";
 import { type Db, dbError } from "../db/client";
 import { isoUtc } from "../db/sql";
+import type { Outgoing } from "../push/publisher";
+import { type AlertNotice, deliveriesOf, noticeList } from "../push/store";
 import { openedReason } from "../rules/opened";
 import type { BatchResult, EventCreate, EventView } from "./schemas";
 import { eventJson } from "./store";
@@ -50,8 +53,8 @@ export type IngestResult =
       outcome: "stored";
       status: number;
       body: ResponseBody;
-      historyIds: number[];
-      deliveryIds: number[];
+      /** For the publisher: the notices and deliveries the statement wrote, and an extension's outbox rows. */
+      out: Outgoing;
     }
   /** The key was used before: its first response, and what it was asked with. */
   | { outcome: "prior"; status: number; body: ResponseBody; requestHash: string };
@@ -61,6 +64,7 @@ export type ResponseBody = EventView | BatchResult;
 
 type Row = {
   body: ResponseBody;
+  notices: AlertNotice[] | null;
   history: number[] | null;
   deliveries: number[] | null;
   prior_hash: string | null;
@@ -73,8 +77,10 @@ type Row = {
  * as the rules and silences left them (`vigil_evaluate`, drizzle/0009_rules.sql: the enabled rules
  * in order, then the active silences, all read once, so a batch sees one rule set); the threshold
  * rules' counted hits; the alerts they open or join (grouping rule, alerts/grouping.ts); the
- * history of those alerts, which is also the push outbox; and, with an Idempotency-Key, the
- * response for replays.
+ * history of those alerts, published by the statement itself: the notices for the stream (the
+ * alerts as they now are) come back with the response, and the webhook deliveries are written
+ * here (pending), so no second statement is needed before the fan-out; and, with an
+ * Idempotency-Key, the response for replays.
  *
  * Event ids are drawn first (`nextval`) so each event knows its alert and each alert its opening
  * event in the same statement (foreign keys are checked at its end). Alerting items are grouped
@@ -170,8 +176,8 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
              ${sender?.type ?? null}::principal_type, ${sender?.id ?? null}::int, ${sender?.name ?? null}::text
       from placed
       returning *
-    ), history as (
-      ${recordHistory(sql`
+    ), change as (
+      ${changes(sql`
         select id, ${actorValues(opener)}, 'created'::history_action, null, status::text,
                ${noted(openedReason(sql`opened_by_rule`))}
         from alert where opened
@@ -181,12 +187,25 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
         from alert a join grouped g on g.dedup_key = a.dedup_key
         where not a.opened or g.n > 1
         ${wokenHistory}`)}
+    ), history as (
+      ${recordPublishedHistory(sql`change`)}
+    ), opening as (
+      -- The events that opened the alerts it notifies of: written now, or earlier (a join).
+      select * from e where id in (select event_id from alert where opened)
+      union all
+      select * from events where id in (select event_id from alert where not opened)
+    ), rendered as (
+      select n.type, a.id as ord, a.id as alert_id, a.severity, ${alertJson} as alert
+      from (${noticesOf(sql`change`)}) n join alert a on a.id = n.alert_id join opening e on e.id = a.event_id
+    ), notified as (
+      ${deliveriesOf(sql`rendered`)}
     )${system?.after ?? sql``}${extension?.after(idempotency ? sql`not exists (select 1 from prior)` : sql`true`) ?? sql``}, body as (
       select (${request.mode === "single" ? singleBody() : batchBody(request.failures, extension?.results)}) as value
     )${stored}
-    select (select value from body) as body,
-           (select json_agg(id order by id) from ${extension ? sql`(select id from history union all ${extension.history}) h` : sql`history`}) as history,
-           ${system ? sql`(select json_agg(id order by id) from (${system.deliveries}) d)` : sql`null`} as deliveries,
+    select (select value from body) as body, ${noticeList(sql`rendered`)} as notices,
+           ${extension ? sql`(select json_agg(id order by id) from (${extension.history}) h)` : sql`null`} as history,
+           (select json_agg(id order by id) from (select id from notified
+              ${system ? sql`union all ${system.deliveries}` : sql``}) d) as deliveries,
            ${priorColumns}`);
 
   const row = rows[0];
@@ -199,8 +218,7 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
     outcome: "stored",
     status,
     body: row.body,
-    historyIds: row.history ?? [],
-    deliveryIds: (row.deliveries ?? []).map(Number),
+    out: { notices: row.notices ?? [], deliveryIds: (row.deliveries ?? []).map(Number), historyIds: row.history ?? [] },
   };
 }
 

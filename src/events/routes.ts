@@ -217,7 +217,7 @@ export function registerEvents(app: OpenAPIHono<AppEnv>): void {
       sender: c.get("principal"),
       idempotency: claim,
     });
-    if (result.outcome === "stored") publish(c, result.historyIds, result.deliveryIds);
+    if (result.outcome === "stored") publish(c, result.out);
     markReplay(c, result, claim);
     const event = result.body as EventView;
     c.header("Location", `/api/events/${event.id}/`);
@@ -247,7 +247,7 @@ export function registerEvents(app: OpenAPIHono<AppEnv>): void {
         sender: c.get("principal"),
         idempotency: claim,
       });
-      if (result.outcome === "stored") publish(c, result.historyIds, result.deliveryIds);
+      if (result.outcome === "stored") publish(c, result.out);
       markReplay(c, result, claim);
       return c.json(result.body as BatchResult, 200);
     },

@@ -2,15 +2,10 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { isoUtc } from "../db/sql";
 import { ingest } from "../events/ingest";
+import type { Outgoing } from "../push/publisher";
 import { announce } from "../webhooks/announce";
 import { eventBeats } from "./beats";
 import { heartbeatJson, heartbeatKey } from "./json";
-
-export type LateOutcome = {
-  /** History rows and webhook deliveries written: for the publisher. */
-  historyIds: number[];
-  deliveryIds: number[];
-};
 
 /**
  * Heartbeats `ids` that are past due and not yet late go late, in ONE statement: each is marked
@@ -20,7 +15,7 @@ export type LateOutcome = {
  * and snooze apply to it as to any event, its alert opened or joined by `system` with history;
  * `heartbeat.late` goes to subscribed webhooks unless a silence swallowed it.
  */
-export async function markLate(db: Db, ids: number[]): Promise<LateOutcome> {
+export async function markLate(db: Db, ids: number[]): Promise<Outgoing> {
   const idList = `{${ids.join(",")}}`;
   const result = await ingest(db, {
     mode: "batch",
@@ -63,5 +58,5 @@ export async function markLate(db: Db, ids: number[]): Promise<LateOutcome> {
     },
   });
   if (result.outcome !== "stored") throw new Error("a system ingest has no idempotency key");
-  return { historyIds: result.historyIds, deliveryIds: result.deliveryIds };
+  return result.out;
 }

@@ -54,7 +54,7 @@ export async function recoverHeartbeats(
 /** Recovers them and publishes what that wrote (the stream, the webhooks). */
 export async function recoverAndPublish(env: Bindings, ids: number[]): Promise<void> {
   const wrote = await recoverHeartbeats(database(env), ids);
-  await publishChanges(env, wrote.historyIds, wrote.deliveryIds);
+  await publishChanges(env, wrote);
 }
 
 /** At most this many recoveries per sweep. */

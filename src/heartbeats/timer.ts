@@ -47,7 +47,7 @@ export class HeartbeatTimer extends DurableObject<Bindings> {
       timing = (await catchUp(db, id)) ?? timing;
     } else if (timing.status !== "late" && timing.dueAt <= Date.now()) {
       const wrote = await markLate(db, [id]);
-      await publishChanges(this.env, wrote.historyIds, wrote.deliveryIds);
+      await publishChanges(this.env, wrote);
       timing = (await catchUp(db, id)) ?? timing;
     }
     await this.ctx.storage.setAlarm(timing.status === "late" ? Date.now() + LATE_RECHECK_MS : timing.dueAt);

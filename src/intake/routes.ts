@@ -139,7 +139,7 @@ export function registerIntake(app: OpenAPIHono<AppEnv>): void {
           const results = outcomes.map((o) => ({ index: o.index, status: 400, errors: "errors" in o ? o.errors : {} }));
           return c.json({ created: 0, failed: results.length, results }, 200);
         }
-        if (result.outcome === "stored") publish(c, result.historyIds, result.deliveryIds);
+        if (result.outcome === "stored") publish(c, result.out);
         markReplay(c, result, claim);
         return c.json(result.body, 200);
       },

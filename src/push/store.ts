@@ -42,19 +42,34 @@ export async function claimChanges(db: Db, which: SQL, limit = 1000): Promise<Cl
              case when bool_or(action = 'created') then 'alert.created' else 'alert.updated' end as type
       from changed group by alert_id
     ), rendered as (
-      select n.type, n.first_change, a.id as alert_id, a.severity, ${alertJson} as alert
+      select n.type, n.first_change as ord, a.id as alert_id, a.severity, ${alertJson} as alert
       from notice n join alerts a on a.id = n.alert_id join events e on e.id = a.event_id
     ), deliveries as (
-      insert into webhook_deliveries (webhook_id, event_type, alert_id, payload)
-      select w.id, r.type::delivery_event_type, r.alert_id,
-             json_build_object('type', r.type, 'timestamp', ${isoUtc(sql`now()`)}, 'data', json_build_object('alert', r.alert))
-      from rendered r
-      join webhooks w on r.type::delivery_event_type = any(w.events)
-        and (w.min_severity is null or r.severity >= w.min_severity)
-      order by r.first_change, w.id
-      returning id
+      ${deliveriesOf(sql`rendered`)}
     )
-    select (select json_agg(json_build_object('type', type, 'alert', alert) order by first_change) from rendered) as notices,
-           (select json_agg(id order by id) from deliveries) as deliveries`);
+    select ${noticeList(sql`rendered`)} as notices, (select json_agg(id order by id) from deliveries) as deliveries`);
   return { notices: rows[0]?.notices ?? [], deliveryIds: (rows[0]?.deliveries ?? []).map(Number) };
+}
+
+/**
+ * A webhook delivery for every webhook subscribed to each notice of `rendered` (a CTE of
+ * `type, ord, alert_id, severity, alert`: the alert as it now is) whose min_severity it meets,
+ * its payload `{type, timestamp, data: {alert}}` fixed for all retries; returns their `id`s. The
+ * one place alert changes become deliveries: claimChanges() and the statements that publish
+ * their own changes alike.
+ */
+export function deliveriesOf(rendered: SQL): SQL {
+  return sql`insert into webhook_deliveries (webhook_id, event_type, alert_id, payload)
+    select w.id, r.type::delivery_event_type, r.alert_id,
+           json_build_object('type', r.type, 'timestamp', ${isoUtc(sql`now()`)}, 'data', json_build_object('alert', r.alert))
+    from ${rendered} r
+    join webhooks w on r.type::delivery_event_type = any(w.events)
+      and (w.min_severity is null or r.severity >= w.min_severity)
+    order by r.ord, w.id
+    returning id`;
+}
+
+/** The stream's notices of `rendered` (see deliveriesOf), as a JSON array in order. */
+export function noticeList(rendered: SQL): SQL {
+  return sql`(select json_agg(json_build_object('type', type, 'alert', alert) order by ord) from ${rendered})`;
 }

@@ -177,7 +177,7 @@ export function registerRules(app: OpenAPIHono<AppEnv>): void {
       createdById: c.get("principal").id,
     });
     if (!created) throw tooMany();
-    publish(c, [], created.deliveryIds);
+    publish(c, { deliveryIds: created.deliveryIds });
     c.header("Location", `/api/rules/${created.rule.id}/`);
     return c.json(created.rule, 201);
   });
@@ -216,7 +216,7 @@ export function registerRules(app: OpenAPIHono<AppEnv>): void {
     });
     if (outcome.outcome === "changed") throw new ApiError("CONFLICT", "This rule changed meanwhile: read it again.");
     if (outcome.outcome === "too_many") throw tooMany();
-    publish(c, [], outcome.deliveryIds);
+    publish(c, { deliveryIds: outcome.deliveryIds });
     return c.json(outcome.rule, 200);
   });
 
@@ -228,7 +228,7 @@ export function registerRules(app: OpenAPIHono<AppEnv>): void {
     if (found.builtin) throw new ApiError("CONFLICT", "The built-in rule cannot be deleted: disable it instead.");
     const deleted = await deleteRule(db, id);
     if (!deleted) throw noSuchRule();
-    publish(c, [], deleted.deliveryIds);
+    publish(c, { deliveryIds: deleted.deliveryIds });
     return c.body(null, 204);
   });
 

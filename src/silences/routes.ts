@@ -133,7 +133,7 @@ export function registerSilences(app: OpenAPIHono<AppEnv>): void {
       comment: input.comment,
       createdById: c.get("principal").id,
     });
-    publish(c, [], deliveryIds);
+    publish(c, { deliveryIds });
     c.header("Location", `/api/silences/${silence.id}/`);
     return c.json(silence, 201);
   });
@@ -176,7 +176,7 @@ export function registerSilences(app: OpenAPIHono<AppEnv>): void {
   app.openapi(endDef, async (c) => {
     const ended = await endSilence(database(c.env), c.req.valid("param").id);
     if (!ended) throw noSuchSilence();
-    publish(c, [], ended.deliveryIds);
+    publish(c, { deliveryIds: ended.deliveryIds });
     return c.body(null, 204);
   });
 }
