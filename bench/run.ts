@@ -16,6 +16,7 @@ import { type Scenario, type ScenarioContext, scenarios } from "./scenarios";
 import { MODES, type Mode, type Server, startWorkerd, startWranglerDev } from "./servers";
 import { adminAuth, requestsFor, runScenario, type ScenarioRun } from "./session";
 import { root, type Stack, startStack } from "./stack";
+import { THROUGHPUT_SCENARIOS, throughputMode } from "./throughput";
 import { workerdBinary } from "./workerd-config";
 
 const HELP = `Usage: npm run bench -- [flags]
@@ -29,6 +30,10 @@ const HELP = `Usage: npm run bench -- [flags]
                        route's p50 with no latency, measured just before (the local floor)
   --profile <name>     V8 CPU profile of the Worker during that scenario (plain workerd, inspector on):
                        self time by package and the top functions; the .cpuprofile goes to bench/results/
+  --throughput         the throughput mode: plain workerd, one user, 32 connections (or --connections),
+                       each scenario for 6 s (or --duration), --rounds <n> rounds (default 2), the
+                       scenarios interleaved; default scenarios ${THROUGHPUT_SCENARIOS.join(", ")};
+                       req/s per round, CPU per request of each process, PostgreSQL's waits
 Scenarios: ${scenarios({ username: "", password: "" })
   .map((s) => s.name)
   .join(", ")}`;
@@ -44,16 +49,17 @@ if (process.argv.includes("--help")) {
 }
 const dbLatencyMs = Number(flag("db-latency") ?? 0);
 const profile = flag("profile");
+const throughput = process.argv.includes("--throughput");
 const latencyMode = dbLatencyMs > 0;
 const shape = {
   requests: Number(flag("requests") ?? (latencyMode ? 300 : profile ? 2000 : 3000)),
-  duration: flag("duration") === undefined ? undefined : Number(flag("duration")),
-  connections: Number(flag("connections") ?? (latencyMode ? 2 : 16)),
+  duration: flag("duration") === undefined ? (throughput ? 6 : undefined) : Number(flag("duration")),
+  connections: Number(flag("connections") ?? (latencyMode ? 2 : throughput ? 32 : 16)),
   warmup: 300,
 };
 const modeFlag = flag("mode") ?? (latencyMode || profile ? "workerd" : "both");
 const modes: Mode[] = modeFlag === "both" ? [...MODES] : [modeFlag as Mode];
-const only = (profile ?? flag("only") ?? "").split(",").filter(Boolean);
+const only = (profile ?? flag("only") ?? (throughput ? THROUGHPUT_SCENARIOS.join(",") : "")).split(",").filter(Boolean);
 const resultsDir = `${root}bench/results`;
 const log = (msg: string) => console.log(`[bench] ${msg}`);
 
@@ -158,6 +164,19 @@ async function main() {
     log(consoleLine);
     const list = selected(stack.credentials);
     if (profile && list[0]) return await profileScenario(stack, bundle, list[0]);
+    if (throughput) {
+      const rounds = Number(flag("rounds") ?? 2);
+      const load = { connections: shape.connections, duration: shape.duration ?? 6, rounds };
+      const report = await throughputMode(stack, bundle, list, load, log);
+      console.log(`\n${report}\n`);
+      console.log(
+        `machine: load average ${os
+          .loadavg()
+          .map((n) => n.toFixed(1))
+          .join(" ")}; seed ${stack.seedSeconds.toFixed(1)} s.`,
+      );
+      return;
+    }
 
     const rows: Row[] = [];
     for (const mode of modes) {

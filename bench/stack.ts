@@ -17,6 +17,8 @@ export const SEEDED_ALERTS = 100_000;
 
 export type Stack = {
   databaseUrl: string;
+  /** PostgreSQL itself (not through the SQL endpoint), for what the bench reads beside the load. */
+  postgresUrl: string;
   vars: Record<string, string>;
   credentials: { username: string; password: string };
   /** The SQL endpoint and PostgreSQL, whose CPU the bench reads beside the Worker's. */
@@ -72,6 +74,7 @@ export async function startStack(
   const postmaster = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
   return {
     databaseUrl,
+    postgresUrl: db.connectionString,
     vars,
     credentials,
     components: [
