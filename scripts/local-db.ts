@@ -19,6 +19,8 @@ export async function startLocalDatabase(options: {
   dataDir: string;
   port: number;
   persistent: boolean;
+  /** Count calls of PL/pgSQL functions in pg_stat_user_functions (the tests see hot statements run). */
+  trackFunctions?: boolean;
   log?: (line: string) => void;
 }): Promise<LocalDatabase> {
   const { dataDir, port, persistent } = options;
@@ -51,6 +53,7 @@ export async function startLocalDatabase(options: {
       ...["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
       // Throw-away clusters (tests, bench) need no crash safety; dev data keeps it.
       ...(persistent ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off"]),
+      ...(options.trackFunctions ? ["-c", "track_functions=pl"] : []),
     ],
     onLog: () => {},
     onError: (e) => options.log?.(`postgres: ${String(e)}`),

@@ -1,6 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { createDb } from "../src/db/client";
+import { installHotStatements } from "../src/db/hot";
+import { hotStatements } from "../src/hot";
 
 /**
  * Applies the SQL migrations in drizzle/ through the same Neon HTTP driver the Worker uses
@@ -19,16 +21,19 @@ export async function applyMigrations(databaseUrl: string): Promise<number> {
   const rows = await sql`select hash from drizzle.__drizzle_migrations`;
   const applied = new Set(rows.map((r) => String(r.hash)));
   const pending = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).filter((m) => !applied.has(m.hash));
-  if (pending.length === 0) return 0;
-  await sql.transaction([
-    ...pending.flatMap((m) => m.sql.filter((s) => s.trim()).map((s) => sql.query(s))),
-    ...pending.map((m) =>
-      sql.query("insert into drizzle.__drizzle_migrations (hash, created_at) values ($1, $2)", [
-        m.hash,
-        m.folderMillis,
-      ]),
-    ),
-  ]);
+  if (pending.length) {
+    await sql.transaction([
+      ...pending.flatMap((m) => m.sql.filter((s) => s.trim()).map((s) => sql.query(s))),
+      ...pending.map((m) =>
+        sql.query("insert into drizzle.__drizzle_migrations (hash, created_at) values ($1, $2)", [
+          m.hash,
+          m.folderMillis,
+        ]),
+      ),
+    ]);
+  }
+  // After every migration run: the hot statements' functions, for the code as it is now.
+  await installHotStatements(sql, hotStatements());
   return pending.length;
 }
 

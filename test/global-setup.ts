@@ -29,7 +29,7 @@ process.on("exit", () => {
 /** A throw-away PostgreSQL on a free port (never the dev data), migrated, behind the SQL endpoint. */
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(join(tmpdir(), "vigil-test-"));
-  const db = await startLocalDatabase({ dataDir, port: await freePort(), persistent: false });
+  const db = await startLocalDatabase({ dataDir, port: await freePort(), persistent: false, trackFunctions: true });
   const endpoint = await startSqlEndpoint({ connectionString: db.connectionString, port: 0 });
   const databaseUrl = `postgresql://vigil:vigil@127.0.0.1:${endpoint.port}/vigil`;
   await applyMigrations(databaseUrl);

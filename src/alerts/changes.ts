@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { executeHot, type HotStatement } from "../db/hot";
 import type { AlertStatus } from "../db/schema";
 import { isoUtc } from "../db/sql";
 import type { Outgoing } from "../push/publisher";
@@ -54,6 +55,38 @@ export async function changeAlerts(
   actor: Actor,
   expectedVersion: number | null = null,
 ): Promise<ChangeOutcome> {
+  const rows = await executeHot<Row>(db, {
+    columns: CHANGE_COLUMNS,
+    query: changeStatement(ids, change, actor, expectedVersion),
+  });
+  if (rows[0]?.unknown_assignee) return { outcome: "unknown_assignee" };
+  return {
+    outcome: "applied",
+    out: { notices: rows[0]?.notices ?? [], deliveryIds: (rows[0]?.deliveries ?? []).map(Number) },
+    results: rows.map((row): ChangeResult => {
+      const id = Number(row.id);
+      if (!row.verdict || !row.alert || row.version === null) return { id, outcome: "missing" };
+      return { id, outcome: row.verdict, alert: row.alert, version: Number(row.version) };
+    }),
+  };
+}
+
+/** The change statement's result columns, in order (db/hot.ts). */
+const CHANGE_COLUMNS = ["id", "verdict", "version", "alert", "unknown_assignee", "notices", "deliveries"];
+
+/**
+ * The change statement's hot shapes (src/hot.ts): with the snooze's history or without (every
+ * value is a parameter; whether a change touches the snooze is the only thing its text varies by).
+ */
+export function changeShapes(): HotStatement[] {
+  const actor: Actor = { type: "user", id: 1, name: "shape" };
+  return [{ status: "Acknowledged" as const }, { snoozed_until: null }].map((change) => ({
+    columns: CHANGE_COLUMNS,
+    query: changeStatement([1], change, actor, null),
+  }));
+}
+
+function changeStatement(ids: number[], change: AlertChange, actor: Actor, expectedVersion: number | null): SQL {
   const status = change.status ?? null;
   const setsAssignee = change.assignee !== undefined;
   const setsSnooze = change.snoozed_until !== undefined;
@@ -62,7 +95,7 @@ export async function changeAlerts(
   // Snoozes move only when one is asked or the alert is resolved (which wakes it): other changes
   // are planned without that history.
   const touchesSnooze = setsSnooze || status === TERMINAL_STATUS;
-  const { rows } = await db.execute<Row>(sql`
+  return sql`
     with target as (
       select id, ord from unnest(${`{${ids.join(",")}}`}::bigint[]) with ordinality as t(id, ord)
     ), assignee as (
@@ -126,17 +159,7 @@ export async function changeAlerts(
     )
     select id, verdict, version, alert, (select unknown_assignee from rules) as unknown_assignee,
            ${noticeList(sql`rendered`)} as notices, (select json_agg(id order by id) from notified) as deliveries
-    from shown order by ord`);
-  if (rows[0]?.unknown_assignee) return { outcome: "unknown_assignee" };
-  return {
-    outcome: "applied",
-    out: { notices: rows[0]?.notices ?? [], deliveryIds: (rows[0]?.deliveries ?? []).map(Number) },
-    results: rows.map((row): ChangeResult => {
-      const id = Number(row.id);
-      if (!row.verdict || !row.alert || row.version === null) return { id, outcome: "missing" };
-      return { id, outcome: row.verdict, alert: row.alert, version: Number(row.version) };
-    }),
-  };
+    from shown order by ord`;
 }
 
 /** The history of a change to `snoozed_until`: snoozed (again), or woken (by asking, or by resolving). */

@@ -4,6 +4,7 @@ import { actorOf, actorValues, changes, noted, noticesOf, recordPublishedHistory
 import { alertJson } from "../alerts/store";
 import type { Principal } from "../auth/principal";
 import { type Db, dbError } from "../db/client";
+import { executeHot, type HotStatement } from "../db/hot";
 import { isoUtc } from "../db/sql";
 import type { Outgoing } from "../push/publisher";
 import { type AlertNotice, deliveriesOf, noticeList } from "../push/store";
@@ -95,6 +96,49 @@ type Row = {
 
  */
 export async function ingest(db: Db, request: IngestRequest): Promise<IngestResult> {
+  const query = ingestStatement(request);
+  // A sensor's events are the load; the system's and an extension's shapes are not worth a function.
+  const hot = !("rows" in request.sender) && !request.extension;
+  const rows = hot
+    ? await executeHot<Row>(db, { columns: INGEST_COLUMNS, query })
+    : (await db.execute<Row>(query)).rows;
+  const row = rows[0];
+  if (!row) throw new Error("ingest returned no row");
+  if (row.prior_hash !== null) {
+    if (!row.prior_body) throw new Error("idempotency record without a body");
+    return { outcome: "prior", status: Number(row.prior_status), body: row.prior_body, requestHash: row.prior_hash };
+  }
+  return {
+    outcome: "stored",
+    status: statusOf(request),
+    body: row.body,
+    out: { notices: row.notices ?? [], deliveryIds: (row.deliveries ?? []).map(Number), historyIds: row.history ?? [] },
+  };
+}
+
+/** The ingest statement's result columns, in order (db/hot.ts: its function's, too). */
+const INGEST_COLUMNS = ["body", "notices", "history", "deliveries", "prior_hash", "prior_status", "prior_body"];
+
+const statusOf = (request: IngestRequest) => (request.mode === "single" ? 201 : 200);
+
+/**
+ * The ingest statement's hot shapes (src/hot.ts): a single event or a batch from a principal,
+ * with or without an Idempotency-Key. Values are parameters, so one example of each shape is
+ * its text.
+ */
+export function ingestShapes(): HotStatement[] {
+  const sender: Principal = { type: "user", id: 1, name: "shape", role: "admin" };
+  const event = { source_name: "s", event_type: "t", severity: "Low" } as const;
+  const idempotency = { principal: "user:1", key: "k", requestHash: "h" };
+  return (["single", "batch"] as const).flatMap((mode) =>
+    [null, idempotency].map((claim) => ({
+      columns: INGEST_COLUMNS,
+      query: ingestStatement({ mode, items: [{ index: 0, event }], failures: [], sender, idempotency: claim }),
+    })),
+  );
+}
+
+function ingestStatement(request: IngestRequest): SQL {
   const { idempotency, extension } = request;
   const system = "rows" in request.sender ? request.sender : null;
   const sender = system ? null : (request.sender as Principal);
@@ -102,7 +146,7 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
   const events = system
     ? sql`(select coalesce(jsonb_agg(to_jsonb(r) order by r.idx), '[]'::jsonb) from (${system.rows}) r)`
     : sql`${eventItems(request.items)}::jsonb`;
-  const status = request.mode === "single" ? 201 : 200;
+  const status = statusOf(request);
   const unlessPrior = idempotency ? sql`where not exists (select 1 from prior)` : sql``;
   const prior = idempotency
     ? sql`prior as (
@@ -128,7 +172,7 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
     : events;
   const opener = sender ? actorOf(sender) : SYSTEM;
 
-  const { rows } = await db.execute<Row>(sql`
+  return sql`
     with ${prior}
     ${system?.before ?? sql``}
     input as materialized (
@@ -206,20 +250,7 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
            ${extension ? sql`(select json_agg(id order by id) from (${extension.history}) h)` : sql`null`} as history,
            (select json_agg(id order by id) from (select id from notified
               ${system ? sql`union all ${system.deliveries}` : sql``}) d) as deliveries,
-           ${priorColumns}`);
-
-  const row = rows[0];
-  if (!row) throw new Error("ingest returned no row");
-  if (row.prior_hash !== null) {
-    if (!row.prior_body) throw new Error("idempotency record without a body");
-    return { outcome: "prior", status: Number(row.prior_status), body: row.prior_body, requestHash: row.prior_hash };
-  }
-  return {
-    outcome: "stored",
-    status,
-    body: row.body,
-    out: { notices: row.notices ?? [], deliveryIds: (row.deliveries ?? []).map(Number), historyIds: row.history ?? [] },
-  };
+           ${priorColumns}`;
 }
 
 /**
