@@ -39,11 +39,11 @@ export async function startStack(log: (msg: string) => void, options: { dbLatenc
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   log(`  seeded in ${seedSeconds.toFixed(1)} s`);
   const credentials = { username: "bench-admin", password: `bench-${crypto.randomUUID()}` };
-  await insertUser(createDb(databaseUrl), {
-    ...credentials,
-    role: "admin",
-    passwordHash: await hashPassword(credentials.password),
-  });
+  await insertUser(
+    createDb(databaseUrl),
+    { ...credentials, role: "admin", passwordHash: await hashPassword(credentials.password) },
+    { type: "cli", name: "npm run bench" },
+  );
   const limit = "100000000/60s"; // throttling must not shape the figures
   const vars = {
     DATABASE_URL: databaseUrl,

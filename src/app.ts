@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { getPath } from "hono/utils/url";
 import { registerAlerts } from "./alerts/routes";
 import { registerTriage } from "./alerts/triage-routes";
+import { registerAudit } from "./audit/routes";
 import { registerAuth } from "./auth/routes";
 import { registerDocs } from "./docs/routes";
 import type { AppEnv } from "./env";
@@ -20,6 +21,7 @@ import { registerInternal } from "./internal/routes";
 import { registerKeys } from "./keys/routes";
 import { registerStream } from "./push/stream-routes";
 import { registerSilences } from "./silences/routes";
+import { registerUsers } from "./users/routes";
 import { registerWebhooks } from "./webhooks/routes";
 
 /**
@@ -51,6 +53,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerWebhooks(app);
   registerSilences(app);
   registerHeartbeats(app);
+  registerUsers(app);
+  registerAudit(app);
   registerInternal(app);
 
   registerComponents(app);

@@ -83,6 +83,14 @@ const routes: Route[] = [
   // Beats are ingest: sensors' keys (and admins); an invalid body, so nothing is created.
   { method: "POST", path: () => "/api/heartbeats/matrix-none/", body: { tags: "x" }, allowed: INGEST, ok: [400] },
   { method: "DELETE", path: () => "/api/heartbeats/matrix-none/", allowed: ADMIN_ONLY },
+  // Users and the audit log: admins only; invalid bodies and unknown ids, so nothing changes.
+  { method: "POST", path: () => "/api/users/", body: {}, allowed: ADMIN_ONLY, ok: [400] },
+  { method: "GET", path: () => "/api/users/", allowed: ADMIN_ONLY },
+  { method: "GET", path: () => "/api/users/999999999/", allowed: ADMIN_ONLY },
+  { method: "PATCH", path: () => "/api/users/999999999/", body: { is_active: true }, allowed: ADMIN_ONLY },
+  { method: "POST", path: () => "/api/users/999999999/password/", body: {}, allowed: ADMIN_ONLY },
+  { method: "GET", path: () => "/api/audit/", allowed: ADMIN_ONLY },
+  { method: "POST", path: () => "/api/webhooks/999999/deliveries/1/retry/", body: {}, allowed: ADMIN_ONLY },
 ];
 
 const tokens = {} as Record<Caller, string>;

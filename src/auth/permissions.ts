@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   "heartbeats:manage",
   "heartbeats:beat",
   "account:read",
+  "users:manage",
+  "audit:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -81,11 +81,11 @@ export type TestUser = { id: number; username: string; password: string; role: R
 export async function createUser(role: Role): Promise<TestUser> {
   const password = `pw-${crypto.randomUUID()}`;
   const username = `${role}-${crypto.randomUUID().slice(0, 8)}`;
-  const user = await insertUser(createDb(inject("databaseUrl")), {
-    username,
-    role,
-    passwordHash: await hashPassword(password),
-  });
+  const user = await insertUser(
+    createDb(inject("databaseUrl")),
+    { username, role, passwordHash: await hashPassword(password) },
+    { type: "cli", name: "test fixture" },
+  );
   if (!user) throw new Error(`could not create ${username}`);
   return { id: user.id, username, password, role };
 }
