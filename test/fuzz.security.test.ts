@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { bucketCount, MAX_STATS_BUCKETS } from "../src/alerts/stats";
 import { SEVERITIES } from "../src/db/schema";
 import { textProblem } from "../src/http/text";
 import { silenceWindowProblem } from "../src/silences/schemas";
@@ -112,10 +113,8 @@ afterAll(async () => {
  */
 type ProseRequest = { query: Map<string, string>; headers: Map<string, string>; body: unknown; sent?: Body };
 const PROSE_RULES: Record<string, (request: ProseRequest) => string | null | Promise<string | null>> = {
-  listAlerts: ({ query }) =>
-    query.has("severity") && query.has("event__severity") && query.get("severity") !== query.get("event__severity")
-      ? "severity contradicts event__severity"
-      : cursorProblem(query),
+  listAlerts: ({ query }) => severityProblem(query) ?? cursorProblem(query),
+  getAlertStats: ({ query }) => seriesProblem(query),
   listEvents: ({ query }) => cursorProblem(query),
   // `refresh` may be left out only in the browser mode, where the cookie carries it.
   refreshToken: ({ headers, body }) => refreshProblem(headers, body),
@@ -152,6 +151,33 @@ const PROSE_RULES: Record<string, (request: ProseRequest) => string | null | Pro
   updateSilence: ({ body }) => windowProblem(body, null) ?? severityMatcherProblem(body),
   streamAlerts: ({ query }) => (query.has("ticket") ? "a stream ticket the server did not issue" : null),
 };
+
+/** `severity` (a list) and `event__severity` (one) must name the same one severity when both are given. */
+function severityProblem(query: Map<string, string>): string | null {
+  const list = query.get("severity");
+  const one = query.get("event__severity");
+  if (list === undefined || one === undefined) return null;
+  return new Set(list.split(",")).size === 1 && list.split(",")[0] === one
+    ? null
+    : "severity contradicts event__severity";
+}
+
+/** The milliseconds a valid RFC 3339 timestamp names (JavaScript reads at most 3 fraction digits). */
+const instant = (value: string) => Date.parse(value.toUpperCase().replace(/(\.\d{3})\d+/, "$1"));
+
+/** A series needs its start, and at most 1,000 buckets (bucketCount() is the rule's own arithmetic). */
+function seriesProblem(query: Map<string, string>): string | null {
+  const bucket = query.get("bucket");
+  if (bucket !== "hour" && bucket !== "day") return null;
+  const after = query.get("created_after");
+  if (after === undefined) return "bucket without created_after";
+  const before = query.get("created_before");
+  const [start, end] = [instant(after), before === undefined ? Date.now() : instant(before)];
+  // Not timestamps at all: the parameters' own schemas already say so.
+  if (Number.isNaN(start) || Number.isNaN(end)) return null;
+  const count = bucketCount(bucket, new Date(start).toISOString(), new Date(end).toISOString(), Date.now());
+  return count > MAX_STATS_BUCKETS ? "more than 1,000 buckets" : null;
+}
 
 /** The Matcher schema's prose: `severity` takes eq, ne or in, with severity names. */
 function severityMatcherProblem(body: unknown): string | null {

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   bigint,
@@ -197,6 +197,14 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.principal, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
 );
 
+/**
+ * What the alert search reads in an event: source, type and description, one string. The search's
+ * query (alerts/search.ts) spells the same expression, or the index is not used.
+ */
+export function eventSearchText(t: { sourceName: SQLWrapper; eventType: SQLWrapper; description: SQLWrapper }): SQL {
+  return sql`${t.sourceName} || ' ' || ${t.eventType} || ' ' || ${t.description}`;
+}
+
 export const events = pgTable(
   "events",
   {
@@ -229,6 +237,11 @@ export const events = pgTable(
     index("events_severity_created_idx").on(t.severity, t.createdAt.desc(), t.id.desc()),
     index("events_source_created_idx").on(t.sourceName, t.createdAt.desc(), t.id.desc()),
     index("events_type_created_idx").on(t.eventType, t.createdAt.desc(), t.id.desc()),
+    // `GET /api/alerts/?q=`: substrings of what a sensor wrote (hosts, IPs, words), in events that
+    // raised or joined an alert. Trigrams, not full text: `fw-edge` must find `fw-edge-01`.
+    index("events_alert_search_idx")
+      .using("gin", sql`(${eventSearchText(t)}) gin_trgm_ops`)
+      .where(sql`${t.alertId} is not null`),
   ],
 );
 
