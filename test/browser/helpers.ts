@@ -44,12 +44,24 @@ export type ConsolePage = {
   cspViolations: string[];
 };
 
+/** A laptop (the default) and an on-call phone. */
+export const SCREENS = { laptop: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } } as const;
+
 /**
- * A fresh browser profile (no cookies) on a laptop-sized screen. Requests outside the
- * origin are refused and recorded, so a test fails rather than the page quietly using a CDN.
+ * A fresh browser profile (no cookies) on a laptop-sized screen (or `screen`, in `colorScheme`).
+ * Requests outside the origin are refused and recorded, so a test fails rather than the page
+ * quietly using a CDN.
  */
-export async function openConsole(browser: Browser, path = "/"): Promise<ConsolePage> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: ORIGIN });
+export async function openConsole(
+  browser: Browser,
+  path = "/",
+  options: { screen?: keyof typeof SCREENS; colorScheme?: "light" | "dark" } = {},
+): Promise<ConsolePage> {
+  const context = await browser.newContext({
+    viewport: SCREENS[options.screen ?? "laptop"],
+    colorScheme: options.colorScheme ?? "light",
+    baseURL: ORIGIN,
+  });
   // Well under the test's own timeout, so a state that never comes fails with the locator named.
   context.setDefaultTimeout(10_000);
   const offOrigin: string[] = [];
