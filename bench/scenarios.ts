@@ -304,6 +304,25 @@ export function scenarios(credentials: { username: string; password: string }): 
       }),
     },
     {
+      name: "alerts-search",
+      describe: "GET /api/alerts/?q=seed-7&page_size=20 (trigram index; 1 in 50 seeded alerts match)",
+      method: "GET",
+      path: "/api/alerts/?q=seed-7&page_size=20",
+      auth: true,
+    },
+    {
+      name: "stats-dashboard",
+      describe:
+        "GET /api/alerts/stats/ over the last 24 h, bucket=hour, group_by=source_name,event_type (the dashboard)",
+      method: "GET",
+      path: "/api/alerts/stats/",
+      auth: true,
+      setup: async () => {
+        const since = new Date(Date.now() - 86_400_000).toISOString();
+        return { path: `/api/alerts/stats/?created_after=${since}&bucket=hour&group_by=source_name,event_type` };
+      },
+    },
+    {
       name: "ingest-silenced",
       describe: "ingest-high with 100 active silences to match against (none matching: it still alerts)",
       method: "POST",

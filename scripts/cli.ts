@@ -1,4 +1,6 @@
+import { userInfo } from "node:os";
 import { fileURLToPath } from "node:url";
+import type { AuditActor } from "../src/audit/store";
 import { isDatabaseUnavailable } from "../src/db/client";
 import { readDevVars } from "./dev-vars";
 
@@ -17,6 +19,17 @@ export function cliTarget(): { databaseUrl: string; local: Map<string, string> |
   if (!databaseUrl)
     throw new CommandError("no DATABASE_URL set and no .dev.vars: run `npm run dev` once, or set DATABASE_URL");
   return { databaseUrl, local };
+}
+
+/** Who the audit log says made a change from the command line: the operating-system user. */
+export function cliActor(): AuditActor {
+  let name = process.env.USER ?? "";
+  try {
+    name ||= userInfo().username;
+  } catch {
+    // No passwd entry for this uid (a container): the log still says it was the CLI.
+  }
+  return { type: "cli", name: (name || "unknown").slice(0, 150) };
 }
 
 /** Removes `--name <value>` from args and returns the value. */

@@ -127,12 +127,15 @@ function tickCron() {
   stops.push(async () => clearInterval(timer));
 }
 
+/** The demo users are an operator's doing, as far as the audit log is concerned. */
+const DEV_SEED = { type: "cli", name: "npm run dev" } as const;
+
 async function ensureDemoUsers(databaseUrl: string, vars: Map<string, string>) {
   const db = createDb(databaseUrl);
   for (const role of ["admin", "analyst"] as const) {
     if (await findUserByUsername(db, role)) continue;
     const password = vars.get(role === "admin" ? "DEMO_ADMIN_PASSWORD" : "DEMO_ANALYST_PASSWORD") ?? secret();
-    await insertUser(db, { username: role, role, passwordHash: await hashPassword(password) });
+    await insertUser(db, { username: role, role, passwordHash: await hashPassword(password) }, DEV_SEED);
     log(`created demo user ${role} / ${password}  (kept in .dev.vars)`);
   }
 }

@@ -10,7 +10,7 @@ import { KeyCreateSchema } from "../src/keys/schemas";
 import { issueKey } from "../src/keys/service";
 import { listKeys, revokeKey } from "../src/keys/store";
 import { apiTarget, notifyApi } from "./api-notify";
-import { CommandError, cliTarget, option, runCli, UsageError } from "./cli";
+import { CommandError, cliActor, cliTarget, option, runCli, UsageError } from "./cli";
 
 const USAGE = `Usage: npm run keys -- <command>
   create <name> --scopes ingest[,read] [--expires <timestamp>] [--rate-limit <count>/<seconds>s]
@@ -42,7 +42,7 @@ async function run(argv: string[]): Promise<string> {
         const [field, messages] = Object.entries(fieldErrors(parsed.error))[0] ?? ["input", ["invalid"]];
         throw new CommandError(`${field.replace("_at", "").replace("_", "-")}: ${messages.join(" ")}`);
       }
-      const created = await issueKey(db, parsed.data, null);
+      const created = await issueKey(db, parsed.data, cliActor());
       return `created key ${created.id} "${created.name}" (${created.scopes.join(",")}):\n${created.key}\nStore it now: it is not shown again.`;
     }
     case "list": {
@@ -65,7 +65,7 @@ async function run(argv: string[]): Promise<string> {
     case "revoke": {
       const id = Number(args[0]);
       if (!Number.isSafeInteger(id) || id < 1) throw new UsageError("revoke needs a key id (see `list`)");
-      const revoked = await revokeKey(db, id);
+      const revoked = await revokeKey(db, id, cliActor());
       if (!revoked) throw new CommandError(`no key ${id}`);
       try {
         await notifyApi(apiTarget(target.local), { type: "key", hash: revoked.hash });

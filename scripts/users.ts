@@ -4,14 +4,13 @@
  * must be running). Shares the schema, the store and the password hashing with the Worker.
  * Exit status 0 on success; 1 with a one-line reason on error; 2 on bad usage.
  */
-import { randomBytes } from "node:crypto";
-import { hashPassword, MIN_PASSWORD_LENGTH } from "../src/auth/password";
+import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "../src/auth/password";
 import { createDb } from "../src/db/client";
 import { ROLES, type Role } from "../src/db/schema";
 import { USERNAME_PATTERN } from "../src/users/rules";
-import { insertUser, listUsers, type TokenRevocation, updateUser } from "../src/users/store";
+import { changeUser, insertUser, listUsers, type TokenRevocation } from "../src/users/store";
 import { apiTarget, notifyApi } from "./api-notify";
-import { CommandError, cliTarget, option, runCli, UsageError } from "./cli";
+import { CommandError, cliActor, cliTarget, option, runCli, UsageError } from "./cli";
 
 const USAGE = `Usage: npm run users -- <command>
   create <username> --role <admin|analyst> [--password <pw>]   (a strong password is generated if omitted)
@@ -41,7 +40,7 @@ function password(given: string | undefined): string {
   if (given !== undefined && given.length < MIN_PASSWORD_LENGTH) {
     throw new CommandError(`password too weak: at least ${MIN_PASSWORD_LENGTH} characters`);
   }
-  return given ?? randomBytes(18).toString("base64url");
+  return given ?? generatePassword();
 }
 
 async function run(argv: string[]): Promise<string> {
@@ -65,7 +64,11 @@ async function run(argv: string[]): Promise<string> {
       const name = username(args[0]);
       if (args.length > 1) throw new UsageError(`unexpected argument "${args[1]}"`);
       const chosen = password(given);
-      const user = await insertUser(db, { username: name, role: roleName, passwordHash: await hashPassword(chosen) });
+      const user = await insertUser(
+        db,
+        { username: name, role: roleName, passwordHash: await hashPassword(chosen) },
+        cliActor(),
+      );
       if (!user) throw new CommandError(`username "${name}" is already taken`);
       return given
         ? `created ${name} (${roleName}), id ${user.id}`
@@ -81,24 +84,29 @@ async function run(argv: string[]): Promise<string> {
     case "set-role": {
       const name = username(args[0]);
       const roleName = role(args[1]);
-      const user = await updateUser(db, name, { role: roleName });
-      if (!user) throw new CommandError(`no user "${name}"`);
-      return voidTokens(`${name} is now ${roleName} (their next request needs a refreshed token)`, user);
+      const changed = await changeUser(db, { username: name }, { role: roleName }, cliActor());
+      if (!changed) throw new CommandError(`no user "${name}"`);
+      return voidTokens(`${name} is now ${roleName} (their next request needs a refreshed token)`, changed.revocation);
     }
     case "set-password": {
       const given = option(args, "--password");
       const name = username(args[0]);
       const chosen = password(given);
-      const user = await updateUser(db, name, { passwordHash: await hashPassword(chosen) });
-      if (!user) throw new CommandError(`no user "${name}"`);
+      const changed = await changeUser(
+        db,
+        { username: name },
+        { passwordHash: await hashPassword(chosen) },
+        cliActor(),
+      );
+      if (!changed) throw new CommandError(`no user "${name}"`);
       const done = `${name} has a new password; their sessions are revoked`;
-      return voidTokens(given ? done : `${done}; password: ${chosen}`, user);
+      return voidTokens(given ? done : `${done}; password: ${chosen}`, changed.revocation);
     }
     case "deactivate": {
       const name = username(args[0]);
-      const user = await updateUser(db, name, { isActive: false });
-      if (!user) throw new CommandError(`no user "${name}"`);
-      return voidTokens(`${name} deactivated; their sessions are revoked`, user);
+      const changed = await changeUser(db, { username: name }, { isActive: false }, cliActor());
+      if (!changed) throw new CommandError(`no user "${name}"`);
+      return voidTokens(`${name} deactivated; their sessions are revoked`, changed.revocation);
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

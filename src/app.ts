@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { getPath } from "hono/utils/url";
 import { registerAlerts } from "./alerts/routes";
 import { registerTriage } from "./alerts/triage-routes";
+import { registerAudit } from "./audit/routes";
 import { registerAuth } from "./auth/routes";
 import { registerDocs } from "./docs/routes";
 import type { AppEnv } from "./env";
@@ -22,6 +23,7 @@ import { registerKeys } from "./keys/routes";
 import { registerStream } from "./push/stream-routes";
 import { registerRules } from "./rules/routes";
 import { registerSilences } from "./silences/routes";
+import { registerUsers } from "./users/routes";
 import { registerWebhooks } from "./webhooks/routes";
 
 /**
@@ -55,6 +57,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerHeartbeats(app);
   registerRules(app);
   registerIntake(app);
+  registerUsers(app);
+  registerAudit(app);
   registerInternal(app);
 
   registerComponents(app);

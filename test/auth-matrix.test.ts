@@ -95,6 +95,14 @@ const routes: Route[] = [
   { method: "POST", path: () => "/api/intake/ecs/", body: [{}], allowed: INGEST },
   // How fields map is no secret from anyone the API knows.
   { method: "GET", path: () => "/api/intake/", allowed: [...CALLERS] },
+  // Users and the audit log: admins only; invalid bodies and unknown ids, so nothing changes.
+  { method: "POST", path: () => "/api/users/", body: {}, allowed: ADMIN_ONLY, ok: [400] },
+  { method: "GET", path: () => "/api/users/", allowed: ADMIN_ONLY },
+  { method: "GET", path: () => "/api/users/999999999/", allowed: ADMIN_ONLY },
+  { method: "PATCH", path: () => "/api/users/999999999/", body: { is_active: true }, allowed: ADMIN_ONLY },
+  { method: "POST", path: () => "/api/users/999999999/password/", body: {}, allowed: ADMIN_ONLY },
+  { method: "GET", path: () => "/api/audit/", allowed: ADMIN_ONLY },
+  { method: "POST", path: () => "/api/webhooks/999999/deliveries/1/retry/", body: {}, allowed: ADMIN_ONLY },
 ];
 
 const tokens = {} as Record<Caller, string>;

@@ -2,11 +2,14 @@ import { env, exports } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { bucketCount, MAX_STATS_BUCKETS } from "../src/alerts/stats";
 import { SEVERITIES } from "../src/db/schema";
+import { textProblem } from "../src/http/text";
 import type { Matcher } from "../src/matchers/language";
 import { MAX_ENABLED_RULES, type RuleActions, ruleProblems, type Threshold } from "../src/rules/schemas";
 import { RESERVED_KEY_PREFIXES } from "../src/rules/template";
 import { silenceWindowProblem } from "../src/silences/schemas";
+import { USERNAME_PATTERN } from "../src/users/rules";
 import { webhookUrlProblem } from "../src/webhooks/url-rules";
 import { HOSTILE_PARAMETERS, HUGE_NUMBER, HUGE_NUMBER_MARK, mutated, valid } from "./fuzz/arbitraries";
 import { type Document, onlyFiniteNumbers, resolve, type Schema, validate } from "./fuzz/json-schema";
@@ -121,16 +124,19 @@ type ProseRequest = {
   sent?: Body;
 };
 const PROSE_RULES: Record<string, (request: ProseRequest) => string | null | Promise<string | null>> = {
-  listAlerts: ({ query }) =>
-    query.has("severity") && query.has("event__severity") && query.get("severity") !== query.get("event__severity")
-      ? "severity contradicts event__severity"
-      : cursorProblem(query),
+  listAlerts: ({ query }) => severityProblem(query) ?? cursorProblem(query),
+  getAlertStats: ({ query }) => seriesProblem(query),
   listEvents: ({ query }) => cursorProblem(query),
   // `refresh` may be left out only in the browser mode, where the cookie carries it.
   refreshToken: ({ headers, body }) => refreshProblem(headers, body),
   revokeToken: ({ headers, body }) => refreshProblem(headers, body),
-  updateAlert: ({ body }) => assigneeProblem(body) ?? snoozeProblem(body),
-  bulkUpdateAlerts: ({ body }) => assigneeProblem(body) ?? snoozeProblem(body),
+  updateAlert: async ({ body }) => (await assigneeProblem(body)) ?? snoozeProblem(body),
+  bulkUpdateAlerts: async ({ body }) => (await assigneeProblem(body)) ?? snoozeProblem(body),
+  // Django's username rule needs a Unicode-aware pattern, so the document states it in words.
+  createUser: ({ body }) => {
+    const username = (body as { username?: unknown } | undefined)?.username;
+    return typeof username === "string" && !USERNAME_PATTERN.test(username) ? "not a Django username" : null;
+  },
   createEvent: ({ body }) => reservedKeyProblem(body),
   // The limit on enabled rules, and what a change means for the rule as stored, only the server knows: asked now.
   createRule: ({ body }) => severityMatcherProblem(matchersOf(body, "conditions")) ?? enabledRuleProblem(body, null),
@@ -170,6 +176,33 @@ function ndjsonLimitProblem(sent: Body | undefined): string | null {
   return sent?.contentType === "application/x-ndjson" && sent.text.split("\n").filter((l) => l.trim()).length > 1000
     ? "more than 1,000 NDJSON items"
     : null;
+}
+
+/** `severity` (a list) and `event__severity` (one) must name the same one severity when both are given. */
+function severityProblem(query: Map<string, string>): string | null {
+  const list = query.get("severity");
+  const one = query.get("event__severity");
+  if (list === undefined || one === undefined) return null;
+  return new Set(list.split(",")).size === 1 && list.split(",")[0] === one
+    ? null
+    : "severity contradicts event__severity";
+}
+
+/** The milliseconds a valid RFC 3339 timestamp names (JavaScript reads at most 3 fraction digits). */
+const instant = (value: string) => Date.parse(value.toUpperCase().replace(/(\.\d{3})\d+/, "$1"));
+
+/** A series needs its start, and at most 1,000 buckets (bucketCount() is the rule's own arithmetic). */
+function seriesProblem(query: Map<string, string>): string | null {
+  const bucket = query.get("bucket");
+  if (bucket !== "hour" && bucket !== "day") return null;
+  const after = query.get("created_after");
+  if (after === undefined) return "bucket without created_after";
+  const before = query.get("created_before");
+  const [start, end] = [instant(after), before === undefined ? Date.now() : instant(before)];
+  // Not timestamps at all: the parameters' own schemas already say so.
+  if (Number.isNaN(start) || Number.isNaN(end)) return null;
+  const count = bucketCount(bucket, new Date(start).toISOString(), new Date(end).toISOString(), Date.now());
+  return count > MAX_STATS_BUCKETS ? "more than 1,000 buckets" : null;
 }
 
 /** The Matcher schema's prose: `severity` takes eq, ne or in, with severity names. */
@@ -275,10 +308,13 @@ async function ruleTestProblem(body: unknown): Promise<string | null> {
   return storedRuleProblem(String(rule_id), rule, "rule.");
 }
 
-/** An assignee is an active user's username; the only one the fuzz knows is its admin's. */
-function assigneeProblem(body: unknown): string | null {
+/** An assignee is an active user's username: its admin's, or one of the users it created (asked now). */
+async function assigneeProblem(body: unknown): Promise<string | null> {
   const assignee = (body as { assignee?: unknown } | undefined)?.assignee;
-  return typeof assignee === "string" && assignee !== adminName ? "assignee is no active user" : null;
+  // Text the database cannot hold is refused by the schema already (and cannot be asked about).
+  if (typeof assignee !== "string" || assignee === adminName || textProblem(assignee)) return null;
+  const { rows } = await db().execute(sql`select 1 from users where username = ${assignee} and is_active`);
+  return rows.length ? null : "assignee is no active user";
 }
 
 function refreshProblem(headers: Map<string, string>, body: unknown): string | null {

@@ -6,7 +6,7 @@ import { createDb } from "../src/db/client";
 import type { Role } from "../src/db/schema";
 import { getConfig } from "../src/env";
 import app from "../src/index";
-import { insertUser, type PublicUser, updateUser } from "../src/users/store";
+import { changeUser, insertUser, type UserView } from "../src/users/store";
 
 export const BASE = "http://vigil.test";
 
@@ -47,16 +47,19 @@ export function apiWith(overrides: Partial<Record<keyof Cloudflare.Env, unknown>
   };
 }
 
-export type TestUser = PublicUser & { password: string; token: string };
+export type TestUser = UserView & { password: string; token: string };
+
+/** Users the tests set up are an operator's doing, as the audit log sees it. */
+export const FIXTURE = { type: "cli", name: "test fixture" } as const;
 
 /** A fresh user with a unique name (tests never share principals), plus an access token. */
 export async function createUser(role: Role, options: { active?: boolean } = {}): Promise<TestUser> {
   const password = `pw-${crypto.randomUUID()}`;
   const username = `${role}-${crypto.randomUUID().slice(0, 12)}`;
-  const user = await insertUser(db(), { username, role, passwordHash: await hashPassword(password) });
+  const user = await insertUser(db(), { username, role, passwordHash: await hashPassword(password) }, FIXTURE);
   if (!user) throw new Error(`could not create ${username}`);
   if (options.active === false) {
-    await updateUser(db(), username, { isActive: false });
+    await changeUser(db(), { id: user.id }, { isActive: false }, FIXTURE);
   }
   const token = await signAccessToken(getConfig(env), {
     principal: { type: "user", id: user.id, name: username, role },

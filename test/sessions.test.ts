@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { signServiceToken } from "../src/auth/tokens";
 import { getConfig } from "../src/env";
 import { REVOCATIONS_PURPOSE } from "../src/internal/protocol";
-import { updateUser } from "../src/users/store";
-import { api, createUser, db, login, type TestUser, type TokenPair } from "./helpers";
+import { changeUser, type UserChange } from "../src/users/store";
+import { api, createUser, db, FIXTURE, login, type TestUser, type TokenPair } from "./helpers";
 import { refreshTokensOf } from "./stored";
 
 const me = (token: string) => api("/api/auth/me/", { token });
@@ -19,10 +19,10 @@ async function announce(user: { id: number; generation: number }, purpose = REVO
   });
 }
 
-async function changeAndAnnounce(user: TestUser, change: Parameters<typeof updateUser>[2]) {
-  const updated = await updateUser(db(), user.username, change);
+async function changeAndAnnounce(user: TestUser, change: UserChange) {
+  const updated = await changeUser(db(), { username: user.username }, change, FIXTURE);
   if (!updated) throw new Error("no such user");
-  expect((await announce(updated)).status).toBe(204);
+  expect((await announce(updated.revocation)).status).toBe(204);
 }
 
 async function expectRevoked(access: string) {

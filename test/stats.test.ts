@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { StatsQuerySchema } from "../src/alerts/schemas";
+import { statsStatement } from "../src/alerts/stats";
 import { openAlert } from "./factories";
-import { api, createUser, db, roundTrips, type TestUser } from "./helpers";
+import { api, createUser, db, problem, roundTrips, type TestUser } from "./helpers";
 
 let admin: TestUser;
 beforeAll(async () => {
@@ -60,5 +62,125 @@ describe("alert stats (contract section 12)", () => {
       mean_seconds_to_acknowledge: null,
       mean_seconds_to_resolve: null,
     });
+  });
+});
+
+describe("stats for the dashboard: series and groups (issue 20)", () => {
+  type Series = { start: string; total: number; by_severity: { High: number; Critical: number } } & Record<
+    string,
+    unknown
+  >;
+  type Stats = Record<string, unknown> & {
+    series?: Series[];
+    groups?: Record<string, { key: string; count: number }[]>;
+  };
+  const stats = async (query: string) => {
+    const res = await api(`/api/alerts/stats/?${query}`, { token: admin.token });
+    expect(res.status, query).toBe(200);
+    return { body: (await res.json()) as Stats, res };
+  };
+
+  /** Alerts moved to known times on `day` (2003-02-DD), a day no other test raises alerts on. */
+  async function scene(day: string) {
+    const source = `dash-${crypto.randomUUID().slice(0, 8)}`;
+    const ids = await Promise.all([
+      openAlert(admin, { source_name: source, event_type: "port_scan" }),
+      openAlert(admin, { source_name: source, event_type: "port_scan" }),
+      openAlert(admin, { source_name: `${source}-b`, event_type: "dcsync", severity: "Critical" }),
+    ]);
+    const times = ["01:10:00", "01:50:00", "03:05:00"].map((t) => `2003-02-${day}T${t}Z`);
+    for (const [i, id] of ids.entries()) {
+      await db().execute(sql`update alerts set created_at = ${times[i]}::timestamptz where id = ${id}`);
+    }
+    await db().execute(sql`
+      update alerts set status = 'Acknowledged', acknowledged_at = created_at + interval '60 seconds' where id = ${ids[0]}`);
+    await db().execute(sql`
+      update alerts set status = 'Resolved', acknowledged_at = created_at + interval '120 seconds',
+        resolved_at = created_at + interval '600 seconds' where id = ${ids[1]}`);
+    return source;
+  }
+  const range = (day: string) => `created_after=2003-02-${day}T00:30:00Z&created_before=2003-02-${day}T04:00:00Z`;
+
+  it("bucket=hour: every hour of the range, empty ones included, stacked by severity, with means per hour", async () => {
+    await scene("14");
+    const { body, res } = await stats(`${range("14")}&bucket=hour`);
+    expect(roundTrips(res)).toBe(1);
+    expect(body.total).toBe(3);
+    expect(body.series?.map((b) => [b.start, b.total, b.by_severity.High, b.by_severity.Critical])).toEqual([
+      ["2003-02-14T00:00:00.000000Z", 0, 0, 0],
+      ["2003-02-14T01:00:00.000000Z", 2, 2, 0],
+      ["2003-02-14T02:00:00.000000Z", 0, 0, 0],
+      ["2003-02-14T03:00:00.000000Z", 1, 0, 1],
+      ["2003-02-14T04:00:00.000000Z", 0, 0, 0],
+    ]);
+    expect(body.series?.[1]).toMatchObject({ mean_seconds_to_acknowledge: 90, mean_seconds_to_resolve: 600 });
+    expect(body.series?.[3]).toMatchObject({ mean_seconds_to_acknowledge: null, mean_seconds_to_resolve: null });
+    expect(body).not.toHaveProperty("groups");
+  });
+
+  it("bucket=day buckets by UTC day", async () => {
+    const { body } = await stats("created_after=2003-02-13T12:00:00Z&created_before=2003-02-15T00:00:00Z&bucket=day");
+    expect(body.series?.map((b) => b.start)).toEqual([
+      "2003-02-13T00:00:00.000000Z",
+      "2003-02-14T00:00:00.000000Z",
+      "2003-02-15T00:00:00.000000Z",
+    ]);
+    expect(body.series?.[1]?.total).toBe(body.total);
+  });
+
+  it("group_by counts the largest groups of each grouping asked, largest first, top of them", async () => {
+    const source = await scene("15");
+    const { body, res } = await stats(`${range("15")}&group_by=source_name,event_type,severity&top=1`);
+    expect(roundTrips(res)).toBe(1);
+    expect(body.groups).toEqual({
+      source_name: [{ key: source, count: 2 }],
+      event_type: [{ key: "port_scan", count: 2 }],
+      severity: [{ key: "High", count: 2 }],
+    });
+    const all = await stats(`${range("15")}&group_by=source_name`);
+    expect(all.body.groups).toEqual({
+      source_name: [
+        { key: source, count: 2 },
+        { key: `${source}-b`, count: 1 },
+      ],
+    });
+    expect(all.body).not.toHaveProperty("series");
+  });
+
+  it("refuses a series without a start, one over 1000 buckets, and unknown buckets or groupings (400)", async () => {
+    const cases: [string, string][] = [
+      ["bucket=hour", "created_after"],
+      ["bucket=hour&created_after=2003-01-01T00:00:00Z&created_before=2003-03-01T00:00:00Z", "bucket"],
+      ["bucket=week&created_after=2003-01-01T00:00:00Z", "bucket"],
+      ["group_by=source_name,assignee", "group_by"],
+      ["group_by=source_name&top=0", "top"],
+      ["group_by=source_name&top=101", "top"],
+    ];
+    for (const [query, field] of cases) {
+      const res = await api(`/api/alerts/stats/?${query}`, { token: admin.token });
+      expect(res.status, query).toBe(400);
+      expect(Object.keys((await problem(res)).errors as object), query).toEqual([field]);
+    }
+    // 1000 hour buckets is the most: fine.
+    const edge = "bucket=hour&created_after=2003-01-01T00:00:00Z&created_before=2003-02-11T15:00:00Z";
+    expect((await stats(edge)).body.series).toHaveLength(1000);
+  });
+
+  it("is one scan of the alerts by the created_at index when a range is given", async () => {
+    const statement = statsStatement(
+      StatsQuerySchema.parse({
+        created_after: "2003-02-14T00:00:00Z",
+        created_before: "2003-02-15T00:00:00Z",
+        bucket: "hour",
+        group_by: "source_name,severity",
+      }),
+    );
+    const [, plan] = await db().batch([
+      db().execute(sql`set local enable_seqscan = off`),
+      db().execute(sql`explain ${statement}`),
+    ]);
+    const text = JSON.stringify(plan.rows);
+    expect(text).toContain("alerts_created_idx");
+    expect(text.match(/on alerts a\b/g)).toHaveLength(1);
   });
 });

@@ -40,3 +40,21 @@ export async function storedEvent(id: number): Promise<StoredEvent | undefined> 
     from events where id = ${id}`);
   return rows[0];
 }
+
+export type StoredAudit = {
+  actor_type: string;
+  actor_id: number | null;
+  actor_name: string;
+  action: string;
+  target_name: string;
+  from_value: string | null;
+  to_value: string | null;
+};
+
+/** The audit rows about one user, key or webhook, oldest first. */
+export async function auditOf(targetType: "user" | "key" | "webhook", targetId: number): Promise<StoredAudit[]> {
+  const { rows } = await db().execute<StoredAudit>(sql`
+    select actor_type, actor_id, actor_name, action, target_name, from_value, to_value
+    from audit_log where target_type = ${targetType} and target_id = ${targetId} order by id`);
+  return rows;
+}

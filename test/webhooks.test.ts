@@ -8,9 +8,10 @@ import { ingest } from "../src/events/ingest";
 import worker from "../src/index";
 import { runScheduled } from "../src/scheduled";
 import type { DeadLetter, DeliveryMessage } from "../src/webhooks/queue";
-import { insertPing, requeueUnattempted } from "../src/webhooks/store";
+import { insertPing, markFailed, requeueUnattempted } from "../src/webhooks/store";
 import { ipv6Groups } from "../src/webhooks/url-rules";
 import { api, apiWith, createUser, db, problem, type TestUser } from "./helpers";
+import { auditOf } from "./stored";
 
 /**
  * Contract section 13, webhooks. Outgoing requests to hooks.example.com are answered by a spy
@@ -400,6 +401,37 @@ describe("webhooks (contract section 13)", () => {
       data: { webhook_id: hook.id },
     });
     expect((await api("/api/webhooks/999999/test/", { method: "POST", token: admin.token })).status).toBe(404);
+  });
+
+  it("a failed delivery is retried on request (202): pending again, then delivered; audited", async () => {
+    const path = uniquePath();
+    answers.set(path, 500);
+    const hook = await subscribe({ url: `https://${HOOKS}${path}` });
+    const delivery = await insertPing(db(), hook.id);
+    if (!delivery) throw new Error("no delivery");
+    const retry = (webhookId: number, deliveryId: number) =>
+      api(`/api/webhooks/${webhookId}/deliveries/${deliveryId}/retry/`, { method: "POST", token: admin.token });
+    // Not failed yet: nothing to retry.
+    expect((await retry(hook.id, delivery.id)).status).toBe(409);
+    await consume(delivery.id);
+    await markFailed(db(), delivery.id, "answered 500");
+
+    answers.set(path, 200);
+    const res = await retry(hook.id, delivery.id);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ id: delivery.id, status: "pending", attempts: 1 });
+    await vi.waitFor(async () => expect(await deliveryRow(delivery.id)).toMatchObject({ status: "delivered" }), {
+      timeout: 8000,
+    });
+    expect(new Set(received.filter((r) => r.path === path).map((r) => r.headers["webhook-id"])).size).toBe(1);
+    expect((await auditOf("webhook", hook.id)).map((a) => [a.action, a.to_value])).toEqual([
+      ["webhook.created", "alert.created,alert.updated"],
+      ["webhook.delivery_retried", String(delivery.id)],
+    ]);
+    // Delivered is final; another webhook's delivery is not this one's.
+    expect((await retry(hook.id, delivery.id)).status).toBe(409);
+    const other = await subscribe({ url: `https://${HOOKS}${uniquePath()}` });
+    expect((await retry(other.id, delivery.id)).status).toBe(404);
   });
 
   it("the sweep delivers what a Worker that died after its statement never handed on", async () => {

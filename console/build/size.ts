@@ -2,8 +2,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 
-/** The console's JavaScript budget, gzipped (issue 12): the page must stay light on a laptop. */
-export const CONSOLE_JS_BUDGET_BYTES = 50 * 1024;
+/**
+ * The console's JavaScript budget, gzipped: the page must stay light on a laptop and on an
+ * on-call phone (50 KiB in issue 12; 80 KiB since the dashboard and admin pages of issue 20).
+ */
+export const CONSOLE_JS_BUDGET_BYTES = 80 * 1024;
 
 export type ConsoleSize = { jsFiles: number; jsBytes: number; jsGzipBytes: number };
 

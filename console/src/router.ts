@@ -1,21 +1,47 @@
 import { useSyncExternalStore } from "hono/jsx/dom";
 
-/** The console's pages: the queue at `/` (filters in the query), `/alerts/{id}`, silences, heartbeats. */
+/**
+ * The console's pages: the dashboard at `/`, the queue at `/alerts` (filters in the query),
+ * `/alerts/{id}`, silences, heartbeats, and the admin pages under `/admin/`. Pages that take a
+ * query get it; the rest ignore theirs.
+ */
+const LIST_PAGES = {
+  "/": "dashboard",
+  "/alerts": "queue",
+  "/silences": "silences",
+  "/heartbeats": "heartbeats",
+  "/admin/keys": "keys",
+  "/admin/webhooks": "webhooks",
+  "/admin/users": "users",
+  "/admin/audit": "audit",
+} as const;
+type ListPage = (typeof LIST_PAGES)[keyof typeof LIST_PAGES];
+
 export type Route =
-  | { page: "queue"; query: URLSearchParams }
+  | { page: ListPage; query: URLSearchParams }
   | { page: "alert"; id: number }
-  | { page: "silences"; query: URLSearchParams }
-  | { page: "heartbeats"; query: URLSearchParams }
+  | { page: "webhook"; id: number }
   | { page: "missing" };
 
+/** The admin pages, which the console shows admins only (the API refuses anyone else anyway). */
+export const ADMIN_PAGES: readonly Route["page"][] = ["keys", "webhooks", "webhook", "users", "audit"];
+
 const CHANGE = "vigil:navigate";
+const ID = "([1-9][0-9]{0,15})";
+
+/** Before the dashboard, the queue was at `/`: its old links (`/?status=Open`) still lead there. */
+const QUEUE_FILTERS = ["status", "severity", "assignee", "page"];
 
 export function routeOf(pathname: string, search: string): Route {
-  if (pathname === "/" || pathname === "") return { page: "queue", query: new URLSearchParams(search) };
-  const alert = /^\/alerts\/([1-9][0-9]{0,15})\/?$/.exec(pathname);
+  const query = new URLSearchParams(search);
+  const path = pathname.length > 1 ? pathname.replace(/\/$/, "") : "/";
+  if (path === "/" && QUEUE_FILTERS.some((name) => query.has(name))) return { page: "queue", query };
+  const list = LIST_PAGES[path as keyof typeof LIST_PAGES];
+  if (list) return { page: list, query };
+  const alert = new RegExp(`^/alerts/${ID}$`).exec(path);
   if (alert?.[1]) return { page: "alert", id: Number(alert[1]) };
-  if (/^\/silences\/?$/.test(pathname)) return { page: "silences", query: new URLSearchParams(search) };
-  if (/^\/heartbeats\/?$/.test(pathname)) return { page: "heartbeats", query: new URLSearchParams(search) };
+  const webhook = new RegExp(`^/admin/webhooks/${ID}$`).exec(path);
+  if (webhook?.[1]) return { page: "webhook", id: Number(webhook[1]) };
   return { page: "missing" };
 }
 
@@ -61,7 +87,7 @@ export function followLink(event: MouseEvent): void {
 }
 
 // The queue as last seen (filters, page), so "back to the queue" returns there.
-let queue = "/";
+let queue = "/alerts";
 
 export function rememberQueue(href: string): void {
   queue = href;

@@ -8,7 +8,18 @@ import { countNumber, idNumber } from "../http/params";
 import { exactText, optionalText, requiredText, text } from "../http/text";
 import { timestamp, utcTimestamp } from "../http/timestamp";
 import { tagFilter } from "../tags/schema";
+import { searchQuery } from "./search";
 import { MAX_SNOOZE_DAYS, snoozeTimestamp } from "./snooze";
+import {
+  bucketCount,
+  DEFAULT_TOP,
+  MAX_STATS_BUCKETS,
+  MAX_TOP,
+  STATS_BUCKETS,
+  STATS_GROUPINGS,
+  type StatsBucket,
+  type StatsGrouping,
+} from "./stats";
 
 export const SNOOZED_FILTERS = ["true", "false", "any"] as const;
 
@@ -41,14 +52,27 @@ export const AlertSchema = z
 
 export type AlertView = z.output<typeof AlertSchema>;
 
+const SEVERITY_LIST = new RegExp(`^(?:${SEVERITIES.join("|")})(?:,(?:${SEVERITIES.join("|")}))*$`);
+
+/** `High,Critical`: one or more severities, as a set (repeats and order do not matter). */
+const severityList = z
+  .string({ error: "Must be a string." })
+  .max(64)
+  .regex(SEVERITY_LIST, `A comma-separated list of: ${SEVERITIES.join(", ")}.`)
+  .transform((list) => SEVERITIES.filter((s) => list.split(",").includes(s)))
+  .openapi({ pattern: SEVERITY_LIST.source, example: "High,Critical" });
+
 export const AlertFiltersSchema = z
   .object({
     ...pageQuery,
+    q: searchQuery.optional(),
     status: status.optional(),
     event__severity: severity.optional().openapi({ description: "The event's severity (DRF name)" }),
-    severity: severity
-      .optional()
-      .openapi({ description: "Alias of event__severity; both given and different is a 400" }),
+    severity: severityList.optional().openapi({
+      description:
+        "Alias of event__severity that also takes several, comma-separated (`High,Critical`: alerts of either); " +
+        "both given and different is a 400",
+    }),
     created_after: timestamp({ about: "Raised at or after (inclusive)" }).optional(),
     created_before: timestamp({ about: "Raised at or before (inclusive)" }).optional(),
     dedup_key: optionalText(255).openapi({ description: "Exact match on the grouping key" }),
@@ -68,7 +92,7 @@ export const AlertFiltersSchema = z
     ...cursorQuery,
   })
   .superRefine((q, ctx) => {
-    if (q.severity && q.event__severity && q.severity !== q.event__severity) {
+    if (q.severity && q.event__severity && (q.severity.length !== 1 || q.severity[0] !== q.event__severity)) {
       ctx.addIssue({ code: "custom", path: ["severity"], message: "Contradicts event__severity." });
     }
   });
@@ -187,28 +211,121 @@ export const HistoryEntrySchema = z
   })
   .openapi("HistoryEntry");
 
-export const StatsQuerySchema = z.object({
-  created_after: timestamp({ about: "Alerts raised at or after (inclusive)" }).optional(),
-  created_before: timestamp({ about: "Alerts raised at or before (inclusive)" }).optional(),
-});
+const GROUPINGS = Object.keys(STATS_GROUPINGS) as StatsGrouping[];
+const GROUPING_LIST = new RegExp(`^(?:${GROUPINGS.join("|")})(?:,(?:${GROUPINGS.join("|")}))*$`);
+
+export const StatsQuerySchema = z
+  .object({
+    created_after: timestamp({ about: "Alerts raised at or after (inclusive)" }).optional(),
+    created_before: timestamp({ about: "Alerts raised at or before (inclusive)" }).optional(),
+    bucket: z
+      .enum(Object.keys(STATS_BUCKETS) as [StatsBucket, ...StatsBucket[]], { error: "Must be hour or day." })
+      .optional()
+      .openapi({
+        description:
+          "Adds `series`: the alerts raised in each hour or day (UTC) from the one holding `created_after` (then " +
+          `required) to the one holding \`created_before\` (default: now), empty ones included; at most ${MAX_STATS_BUCKETS} buckets`,
+      }),
+    group_by: z
+      .string({ error: "Must be a string." })
+      .max(64)
+      .regex(GROUPING_LIST, `A comma-separated list of: ${GROUPINGS.join(", ")}.`)
+      .transform((list) => GROUPINGS.filter((g) => list.split(",").includes(g)))
+      .optional()
+      .openapi({
+        pattern: GROUPING_LIST.source,
+        example: "source_name,event_type",
+        description:
+          "Adds `groups`: for each grouping named (comma-separated), its `top` largest groups, largest first",
+      }),
+    top: z
+      .string()
+      .regex(/^[1-9][0-9]{0,2}$/, `Must be an integer from 1 to ${MAX_TOP}.`)
+      .transform(Number)
+      .refine((n) => n <= MAX_TOP, `Must be an integer from 1 to ${MAX_TOP}.`)
+      .optional()
+      .openapi({
+        type: "integer",
+        format: "int32",
+        minimum: 1,
+        maximum: MAX_TOP,
+        pattern: undefined,
+        description: `Groups per grouping (default ${DEFAULT_TOP})`,
+      }),
+  })
+  .superRefine((q, ctx) => {
+    if (!q.bucket) return;
+    if (!q.created_after) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["created_after"],
+        message: "Required with bucket: where the series starts.",
+      });
+      return;
+    }
+    if (bucketCount(q.bucket, q.created_after, q.created_before, Date.now()) > MAX_STATS_BUCKETS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["bucket"],
+        message: `At most ${MAX_STATS_BUCKETS} buckets: narrow the range, or use bucket=day.`,
+      });
+    }
+  });
+
+export type StatsQuery = z.output<typeof StatsQuerySchema>;
 
 const statusCounts = Object.fromEntries(ALERT_STATUSES.map((s) => [s, countNumber])) as Record<
   (typeof ALERT_STATUSES)[number],
   typeof countNumber
 >;
 const seconds = z.number().min(0).max(1e12).nullable();
+const bySeverity = z.object({ High: countNumber, Critical: countNumber });
+const meanToAcknowledge = seconds.openapi({
+  description: "From raised to first leaving Open, over the alerts that did; null when none did",
+});
+const meanToResolve = seconds.openapi({
+  description: "From raised to Resolved, over resolved alerts; null when none is",
+});
+const groupList = z
+  .array(
+    z.object({
+      key: text(255).openapi({ description: "The source name, event type or severity", example: "fw-edge-01" }),
+      count: countNumber,
+    }),
+  )
+  .max(MAX_TOP);
 
 export const StatsSchema = z
   .object({
     total: countNumber,
     by_status: z.object(statusCounts),
-    by_severity: z.object({ High: countNumber, Critical: countNumber }),
+    by_severity: bySeverity,
     unassigned_open: countNumber.openapi({ description: "Alerts in status Open with no assignee" }),
-    mean_seconds_to_acknowledge: seconds.openapi({
-      description: "From raised to first leaving Open, over the alerts that did; null when none did",
-    }),
-    mean_seconds_to_resolve: seconds.openapi({
-      description: "From raised to Resolved, over resolved alerts; null when none is",
-    }),
+    mean_seconds_to_acknowledge: meanToAcknowledge,
+    mean_seconds_to_resolve: meanToResolve,
+    series: z
+      .array(
+        z.object({
+          start: utcTimestamp.openapi({ description: "The bucket's first instant (UTC)" }),
+          total: countNumber,
+          by_severity: bySeverity,
+          mean_seconds_to_acknowledge: meanToAcknowledge,
+          mean_seconds_to_resolve: meanToResolve,
+        }),
+      )
+      .max(MAX_STATS_BUCKETS)
+      .optional()
+      .openapi({
+        description: "With `bucket`: alerts raised per bucket, oldest first; means over each bucket's alerts",
+      }),
+    groups: z
+      .object(
+        Object.fromEntries(GROUPINGS.map((g) => [g, groupList.optional()])) as Record<
+          StatsGrouping,
+          z.ZodOptional<typeof groupList>
+        >,
+      )
+      .optional()
+      .openapi({ description: "With `group_by`: for each grouping asked, its largest groups" }),
   })
   .openapi("AlertStats");

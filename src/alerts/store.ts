@@ -6,6 +6,7 @@ import { type CursorRequest, keyset, type Positioned, positionColumns } from "..
 import type { PageRequest } from "../http/pagination";
 import { hasTags } from "../tags/sql";
 import type { AlertFilters, AlertView } from "./schemas";
+import { searchCondition } from "./search";
 import { snoozedCondition } from "./snooze";
 
 /**
@@ -80,12 +81,19 @@ export async function listAlertsByCursor(
   return rows;
 }
 
-/** The list's filters as a condition on `alerts a` (stats takes its date range from here too). */
+/**
+ * The list's filters as a condition on `alerts a`, in one place (stats takes its date range from
+ * here too). A new filter is a field of AlertFiltersSchema and a line here.
+ */
 export function alertConditions(f: AlertQuery): SQL {
   const conditions: SQL[] = [sql`true`];
-  const severity = f.event__severity ?? f.severity;
+  const severities = f.severity ?? (f.event__severity ? [f.event__severity] : undefined);
   if (f.status) conditions.push(sql`a.status = ${f.status}`);
-  if (severity) conditions.push(sql`a.severity = ${severity}`);
+  // One severity stays a plain equality: the (status, severity, created_at) index then yields the
+  // newest-first order by itself.
+  if (severities?.length === 1) conditions.push(sql`a.severity = ${severities[0]}`);
+  else if (severities) conditions.push(sql`a.severity = any(${`{${severities.join(",")}}`}::severity[])`);
+  if (f.q !== undefined) conditions.push(searchCondition(f.q));
   if (f.created_after) conditions.push(sql`a.created_at >= ${f.created_after}::timestamptz`);
   if (f.created_before) conditions.push(sql`a.created_at <= ${f.created_before}::timestamptz`);
   if (f.dedup_key !== undefined) conditions.push(sql`a.dedup_key = ${f.dedup_key}`);

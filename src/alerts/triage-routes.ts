@@ -141,7 +141,10 @@ const statsRoute = createRoute({
     `${whoMay("alerts:read")} ` +
     "Over the alerts raised in the range (all by default): totals by " +
     "status and severity, Open alerts nobody is assigned, and the mean seconds to acknowledge and to resolve " +
-    "(null when there is nothing to average). One database round trip. Throttled (scope `read`).",
+    "(null when there is nothing to average). With `bucket=hour|day`, `series`: the same per hour or day (UTC), " +
+    "empty buckets included, for charts. With `group_by=source_name,event_type,severity` (any of them), `groups`: " +
+    "the `top` largest of each. All of it from one scan, in one statement and one database round trip. Throttled " +
+    "(scope `read`).",
   middleware: [authenticate(), authorize("alerts:read")] as const,
   request: { query: StatsQuerySchema },
   responses: routeResponses(

@@ -3,7 +3,7 @@
  * scripts alike. Format: `pbkdf2_sha256$<iterations>$<salt b64>$<hash b64>` (Django's layout),
  * so the cost can rise later: verification reads the iterations from the stored hash.
  */
-import { fromBase64, timingSafeEqual, toBase64 } from "../bytes";
+import { fromBase64, timingSafeEqual, toBase64, toBase64Url } from "../bytes";
 
 // workerd refuses PBKDF2 above 100,000 iterations; use the whole allowance.
 export const PBKDF2_ITERATIONS = 100_000;
@@ -11,6 +11,11 @@ const ALGORITHM = "pbkdf2_sha256";
 const KEY_BITS = 256;
 
 export const MIN_PASSWORD_LENGTH = 12;
+
+/** A strong password for someone to be given once (CLI and API alike): 144 random bits, base64url. */
+export function generatePassword(): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(18)));
+}
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(16));

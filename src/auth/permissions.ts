@@ -24,6 +24,8 @@ export const PERMISSIONS = [
   "rules:manage",
   "intake:read",
   "account:read",
+  "users:manage",
+  "audit:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

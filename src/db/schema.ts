@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   bigint,
@@ -54,6 +54,22 @@ export const DELIVERY_EVENT_TYPES = [...WEBHOOK_EVENTS, "ping"] as const;
 export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
 /** unknown: never beaten yet; ok: beaten within its timeout; late: its timeout passed (an alert is up). */
 export const HEARTBEAT_STATUSES = ["unknown", "ok", "late"] as const;
+/** Who made an administrative change: an admin through the API, or an operator with the CLI. */
+export const AUDIT_ACTOR_TYPES = ["user", "cli"] as const;
+/** What the audit log records: every change to who may do what (users, keys, webhooks). */
+export const AUDIT_TARGET_TYPES = ["user", "key", "webhook"] as const;
+export const AUDIT_ACTIONS = [
+  "user.created",
+  "user.role_changed",
+  "user.deactivated",
+  "user.reactivated",
+  "user.password_reset",
+  "key.created",
+  "key.revoked",
+  "webhook.created",
+  "webhook.deleted",
+  "webhook.delivery_retried",
+] as const;
 
 export type Role = (typeof ROLES)[number];
 export type Severity = (typeof SEVERITIES)[number];
@@ -66,6 +82,9 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export type DeliveryEventType = (typeof DELIVERY_EVENT_TYPES)[number];
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export type HeartbeatStatus = (typeof HEARTBEAT_STATUSES)[number];
+export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
+export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const roleEnum = pgEnum("user_role", ROLES);
 export const severityEnum = pgEnum("severity", SEVERITIES);
@@ -77,6 +96,9 @@ export const historyActionEnum = pgEnum("history_action", HISTORY_ACTIONS);
 export const deliveryEventTypeEnum = pgEnum("delivery_event_type", DELIVERY_EVENT_TYPES);
 export const deliveryStatusEnum = pgEnum("delivery_status", DELIVERY_STATUSES);
 export const heartbeatStatusEnum = pgEnum("heartbeat_status", HEARTBEAT_STATUSES);
+export const auditActorTypeEnum = pgEnum("audit_actor_type", AUDIT_ACTOR_TYPES);
+export const auditTargetTypeEnum = pgEnum("audit_target_type", AUDIT_TARGET_TYPES);
+export const auditActionEnum = pgEnum("audit_action", AUDIT_ACTIONS);
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow(),
@@ -178,6 +200,14 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.principal, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
 );
 
+/**
+ * What the alert search reads in an event: source, type and description, one string. The search's
+ * query (alerts/search.ts) spells the same expression, or the index is not used.
+ */
+export function eventSearchText(t: { sourceName: SQLWrapper; eventType: SQLWrapper; description: SQLWrapper }): SQL {
+  return sql`${t.sourceName} || ' ' || ${t.eventType} || ' ' || ${t.description}`;
+}
+
 export const events = pgTable(
   "events",
   {
@@ -219,6 +249,11 @@ export const events = pgTable(
     index("events_severity_created_idx").on(t.severity, t.createdAt.desc(), t.id.desc()),
     index("events_source_created_idx").on(t.sourceName, t.createdAt.desc(), t.id.desc()),
     index("events_type_created_idx").on(t.eventType, t.createdAt.desc(), t.id.desc()),
+    // `GET /api/alerts/?q=`: substrings of what a sensor wrote (hosts, IPs, words), in events that
+    // raised or joined an alert. Trigrams, not full text: `fw-edge` must find `fw-edge-01`.
+    index("events_alert_search_idx")
+      .using("gin", sql`(${eventSearchText(t)}) gin_trgm_ops`)
+      .where(sql`${t.alertId} is not null`),
   ],
 );
 
@@ -488,3 +523,23 @@ export const webhookDeliveries = pgTable(
     index("webhook_deliveries_unattempted_idx").on(t.createdAt).where(sql`status = 'pending' and attempts = 0`),
   ],
 );
+
+/**
+ * Every administrative change (users, API keys, webhooks), written by the same statement as the
+ * change itself, so neither exists without the other. Append-only; rows outlive their targets.
+ */
+export const auditLog = pgTable("audit_log", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  at: timestamp("at", { withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow(),
+  actorType: auditActorTypeEnum("actor_type").notNull(),
+  /** The admin's user id; null for the CLI. */
+  actorId: integer("actor_id"),
+  actorName: varchar("actor_name", { length: 150 }).notNull(),
+  action: auditActionEnum("action").notNull(),
+  targetType: auditTargetTypeEnum("target_type").notNull(),
+  targetId: integer("target_id").notNull(),
+  /** The username, key name or webhook URL, as it was then. */
+  targetName: varchar("target_name", { length: 2048 }).notNull(),
+  fromValue: text("from_value"),
+  toValue: text("to_value"),
+});

@@ -1,4 +1,6 @@
-import type { Bindings } from "../env";
+import type { Context } from "hono";
+import type { AppEnv, Bindings } from "../env";
+import { ApiError } from "../http/errors";
 import type { Revocation } from "../internal/protocol";
 import { streamHub } from "../push/stub";
 import { guardNamed } from "./stub";
@@ -14,6 +16,31 @@ export async function applyRevocation(env: Bindings, revocation: Revocation): Pr
       : guardNamed(env, revocation).revokeKey(),
     streamHub(env).closeSockets(revocation),
   ]);
+}
+
+/**
+ * For a route whose database change takes access away (a revoked key, a deactivated user, a new
+ * role or password): the revocation is in effect before the route answers. If it cannot be made
+ * so, the answer is a 503 that says the change itself is stored (`stored`) and to repeat it.
+ */
+export async function revokeBeforeAnswering(c: Context<AppEnv>, revocation: Revocation, stored: string): Promise<void> {
+  try {
+    await applyRevocation(c.env, revocation);
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        requestId: c.get("requestId"),
+        msg: "revocation not propagated",
+        error: String(error),
+      }),
+    );
+    throw new ApiError(
+      "SERVICE_UNAVAILABLE",
+      `${stored}, but the change is not fully in effect yet; repeat the request.`,
+      { headers: { "Retry-After": "5" } },
+    );
+  }
 }
 
 /** Ends one login session: its access tokens are refused, and its stream sockets closed. */

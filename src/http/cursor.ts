@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
-import { timingSafeEqual } from "../bytes";
+import { timingSafeEqual, toBase64Url } from "../bytes";
 import { isoUtc } from "../db/sql";
 import { ApiError } from "./errors";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination";
@@ -70,11 +70,6 @@ function filtersOf({ list, query }: ListQuery): string {
   return JSON.stringify([list, filters]);
 }
 
-const b64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
 const fromB64url = (text: string) =>
   Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
@@ -83,7 +78,7 @@ type Payload = { d: "next" | "prev"; at: string; id: number; f: string };
 async function encode(secret: string, payload: Payload): Promise<string> {
   const body = new TextEncoder().encode(JSON.stringify(payload));
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await signingKey(secret), body));
-  return `${b64url(body)}.${b64url(mac.slice(0, 16))}`;
+  return `${toBase64Url(body)}.${toBase64Url(mac.slice(0, 16))}`;
 }
 
 const invalid = () =>

@@ -44,6 +44,8 @@ const TAGS = [
     name: "API keys",
     description: "Machine credentials for sensors: scoped, throttled on their own, revocable at once.",
   },
+  { name: "Users", description: "People's accounts: create, change role, (de)activate, reset password; audited." },
+  { name: "Audit", description: "Who changed users, API keys and webhooks, and when: written with the change." },
   { name: "Operations", description: "Liveness and readiness, for probes and monitors." },
 ];
 

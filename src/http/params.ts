@@ -15,29 +15,33 @@ export const int32IdNumber = z.number().int().min(1).max(MAX_INT32).openapi({ fo
  * silently round to another id, ids past the column's type would make PostgreSQL fail the
  * query) fails validation and so answers 404.
  */
-function idParam(max: number, format: "int32" | "int64") {
-  return z.object({
-    id: z
-      .string()
-      .regex(new RegExp(`^[1-9][0-9]{0,${String(max).length - 1}}$`))
-      .transform(Number)
-      .refine((id) => id <= max)
-      .openapi({
-        param: { name: "id", in: "path" },
-        type: "integer",
-        format,
-        minimum: 1,
-        maximum: max,
-        pattern: undefined,
-      }),
-  });
+function idParam(name: string, max: number, format: "int32" | "int64") {
+  return z
+    .string()
+    .regex(new RegExp(`^[1-9][0-9]{0,${String(max).length - 1}}$`))
+    .transform(Number)
+    .refine((id) => id <= max)
+    .openapi({
+      param: { name, in: "path" },
+      type: "integer",
+      format,
+      minimum: 1,
+      maximum: max,
+      pattern: undefined,
+    });
 }
 
 /** The id of a row whose key is a `bigint` (events, alerts). */
-export const IdParamSchema = idParam(MAX_ID, "int64");
+export const IdParamSchema = z.object({ id: idParam("id", MAX_ID, "int64") });
 
-/** The id of a row whose key is an `integer` (API keys, webhooks): a larger one cannot exist. */
-export const Int32IdParamSchema = idParam(MAX_INT32, "int32");
+/** The id of a row whose key is an `integer` (API keys, webhooks, users): a larger one cannot exist. */
+export const Int32IdParamSchema = z.object({ id: idParam("id", MAX_INT32, "int32") });
+
+/** A webhook's delivery: the webhook's id, then the delivery's. */
+export const DeliveryParamSchema = z.object({
+  id: idParam("id", MAX_INT32, "int32"),
+  delivery_id: idParam("delivery_id", MAX_ID, "int64"),
+});
 
 /** A count in a response (items, events), as a bounded 32-bit integer. */
 export const countNumber = z.number().int().min(0).max(MAX_INT32).openapi({ format: "int32" });

@@ -25,8 +25,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 // One code point that is neither NUL nor half of a surrogate pair. Written so that it means the
 // same to a JSON Schema validator with or without the `u` flag.
-const CHAR = String.raw`(?:[^\u0000\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])`;
-const NON_SPACE_CHAR = String.raw`(?:[^\s\u0000\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])`;
+export const CHAR = String.raw`(?:[^\u0000\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])`;
+export const NON_SPACE_CHAR = String.raw`(?:[^\s\u0000\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])`;
 
 /** The document's `pattern` for text: no NUL, no lone surrogate. */
 export const TEXT_PATTERN = `^${CHAR}*$`;

@@ -1,9 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { auditActorOf } from "../audit/store";
 import { authenticate, authorize } from "../auth/middleware";
 import { whoMay } from "../auth/permissions";
 import { database } from "../db/database";
 import type { AppEnv } from "../env";
-import { applyRevocation } from "../guard/revocations";
+import { revokeBeforeAnswering } from "../guard/revocations";
 import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
 import { jsonRequestBody, jsonResponse, linkTo, routeResponses } from "../http/openapi";
@@ -91,12 +92,7 @@ const revokeKeyRoute = createRoute({
 
 export function registerKeys(app: OpenAPIHono<AppEnv>): void {
   app.openapi(createKeyRoute, async (c) => {
-    const principal = c.get("principal");
-    const created = await issueKey(
-      database(c.env),
-      c.req.valid("json"),
-      principal.type === "user" ? principal.id : null,
-    );
+    const created = await issueKey(database(c.env), c.req.valid("json"), auditActorOf(c.get("principal")));
     c.header("Location", `/api/keys/${created.id}/`);
     return c.json(created, 201);
   });
@@ -114,27 +110,11 @@ export function registerKeys(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(revokeKeyRoute, async (c) => {
-    const revoked = await revokeKey(database(c.env), c.req.valid("param").id);
+    const revoked = await revokeKey(database(c.env), c.req.valid("param").id, auditActorOf(c.get("principal")));
     if (!revoked) throw new ApiError("NOT_FOUND", "No API key with this id.");
     // The database says revoked; the key's guard must refuse it, and its stream sockets be closed,
     // before we answer.
-    try {
-      await applyRevocation(c.env, { type: "key", hash: revoked.hash });
-    } catch (error) {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          requestId: c.get("requestId"),
-          msg: "key revocation not propagated",
-          error: String(error),
-        }),
-      );
-      throw new ApiError(
-        "SERVICE_UNAVAILABLE",
-        "The key is revoked in the database, but the revocation is not fully in effect yet; repeat the DELETE.",
-        { headers: { "Retry-After": "5" } },
-      );
-    }
+    await revokeBeforeAnswering(c, { type: "key", hash: revoked.hash }, "The key is revoked in the database");
     return c.body(null, 204);
   });
 }

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { type AuditActor, recordAudit } from "../audit/store";
 import type { Db } from "../db/client";
 import type { KeyScope } from "../db/schema";
 import { isoUtc } from "../db/sql";
@@ -76,16 +77,19 @@ export type NewKey = {
   scopes: KeyScope[];
   rateLimit: string | null;
   expiresAt: string | null;
-  createdById: number | null;
 };
 
-export async function insertKey(db: Db, key: NewKey): Promise<KeyView> {
+/** Stores the key (its creator: the admin, or nobody from the CLI), audited by the same statement. */
+export async function insertKey(db: Db, key: NewKey, actor: AuditActor): Promise<KeyView> {
+  const createdById = actor.type === "user" ? actor.id : null;
   const { rows } = await db.execute<{ key: KeyView }>(sql`
     with k as (
       insert into api_keys (name, prefix, key_hash, scopes, rate_limit, expires_at, created_by_id)
       values (${key.name}, ${key.prefix}, ${key.hash}, ${`{${key.scopes.join(",")}}`}::key_scope[], ${key.rateLimit},
-              ${key.expiresAt}::timestamptz, ${key.createdById})
+              ${key.expiresAt}::timestamptz, ${createdById}::int)
       returning *
+    ), audited as (
+      ${recordAudit(actor, sql`select 'key.created', 'key', id, name, null, array_to_string(scopes, ',') from k`)}
     )
     select ${keyJson} as key from k`);
   const [row] = rows;
@@ -109,11 +113,16 @@ export async function listKeys(db: Db, page: PageRequest): Promise<{ count: numb
 }
 
 /**
- * Marks the key revoked (the first revocation's time is kept) and returns its hash, which names
- * its Durable Object; null when no such key exists.
+ * Marks the key revoked (the first revocation's time is kept, and only it is audited) and returns
+ * its hash, which names its Durable Object; null when no such key exists.
  */
-export async function revokeKey(db: Db, id: number): Promise<{ hash: string } | null> {
+export async function revokeKey(db: Db, id: number, actor: AuditActor): Promise<{ hash: string } | null> {
   const { rows } = await db.execute<{ hash: string }>(sql`
-    update api_keys set revoked_at = coalesce(revoked_at, now()) where id = ${id} returning key_hash as hash`);
+    with r as (
+      update api_keys set revoked_at = now() where id = ${id} and revoked_at is null returning id, name
+    ), audited as (
+      ${recordAudit(actor, sql`select 'key.revoked', 'key', id, name, null, null from r`)}
+    )
+    select key_hash as hash from api_keys where id = ${id}`);
   return rows[0] ?? null;
 }

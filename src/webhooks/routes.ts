@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { auditActorOf } from "../audit/store";
 import { authenticate, authorize } from "../auth/middleware";
 import { whoMay } from "../auth/permissions";
 import { database } from "../db/database";
@@ -7,7 +8,7 @@ import { ApiError } from "../http/errors";
 import { jsonBody } from "../http/json-body";
 import { jsonRequestBody, jsonResponse, linkTo, routeResponses } from "../http/openapi";
 import { PageQuerySchema, pageRequest, paginate } from "../http/pagination";
-import { Int32IdParamSchema } from "../http/params";
+import { DeliveryParamSchema, Int32IdParamSchema } from "../http/params";
 import { fieldError } from "../http/validation";
 import { enqueueDeliveries } from "./queue";
 import {
@@ -19,7 +20,15 @@ import {
   WebhookSchema,
 } from "./schemas";
 import { encryptSecret, newWebhookSecret } from "./secrets";
-import { deleteWebhook, findWebhook, insertPing, insertWebhook, listDeliveries, listWebhooks } from "./store";
+import {
+  deleteWebhook,
+  findWebhook,
+  insertPing,
+  insertWebhook,
+  listDeliveries,
+  listWebhooks,
+  retryDelivery,
+} from "./store";
 import { webhookUrlProblem } from "./url-rules";
 
 const tags = ["Webhooks"];
@@ -47,6 +56,7 @@ const createRouteDef = createRoute({
           webhook: linkTo("getWebhook", "The webhook just created"),
           test: linkTo("testWebhook", "Send it a ping"),
           deliveries: linkTo("listWebhookDeliveries", "Its deliveries"),
+          retry: linkTo("retryWebhookDelivery", "Retry one of its failed deliveries"),
           unsubscribe: linkTo("deleteWebhook", "How to delete it"),
         },
       }),
@@ -138,6 +148,27 @@ const deliveriesRouteDef = createRoute({
   ),
 });
 
+const retryRouteDef = createRoute({
+  method: "post",
+  path: "/api/webhooks/{id}/deliveries/{delivery_id}/retry/",
+  operationId: "retryWebhookDelivery",
+  tags,
+  security,
+  summary: "Retry a failed delivery",
+  description:
+    `${whoMay("webhooks:manage")} ` +
+    "Puts a `failed` delivery back to `pending` and queues it: the same `webhook-id` and body, signed anew. The " +
+    "retry schedule resumes where it stopped, so a delivery that used up its retries gets one more attempt, and " +
+    "is `failed` again if that fails. A delivery that is not `failed` is 409; one that is not this webhook's, 404. " +
+    "Audited. Answers 202 with the delivery.",
+  middleware: [authenticate(), authorize("webhooks:manage")] as const,
+  request: { params: DeliveryParamSchema },
+  responses: routeResponses(
+    { 202: jsonResponse("Queued again", DeliverySchema) },
+    { problems: [401, 403, 404, 409, 503], throttle: "write" },
+  ),
+});
+
 export function registerWebhooks(app: OpenAPIHono<AppEnv>): void {
   app.openapi(createRouteDef, async (c) => {
     const config = getConfig(c.env);
@@ -146,16 +177,18 @@ export function registerWebhooks(app: OpenAPIHono<AppEnv>): void {
     if (problem) {
       throw fieldError("json", "url", problem);
     }
-    const principal = c.get("principal");
     const secret = newWebhookSecret();
-    const hook = await insertWebhook(database(c.env), {
-      url: input.url,
-      events: input.events,
-      minSeverity: input.min_severity ?? null,
-      description: input.description ?? "",
-      secretCiphertext: await encryptSecret(config.WEBHOOK_ENCRYPTION_KEY, secret),
-      createdById: principal.id,
-    });
+    const hook = await insertWebhook(
+      database(c.env),
+      {
+        url: input.url,
+        events: input.events,
+        minSeverity: input.min_severity ?? null,
+        description: input.description ?? "",
+        secretCiphertext: await encryptSecret(config.WEBHOOK_ENCRYPTION_KEY, secret),
+      },
+      auditActorOf(c.get("principal")),
+    );
     c.header("Location", `/api/webhooks/${hook.id}/`);
     return c.json({ ...hook, secret }, 201);
   });
@@ -173,7 +206,9 @@ export function registerWebhooks(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(deleteRouteDef, async (c) => {
-    if (!(await deleteWebhook(database(c.env), c.req.valid("param").id))) throw noSuchWebhook();
+    if (!(await deleteWebhook(database(c.env), c.req.valid("param").id, auditActorOf(c.get("principal"))))) {
+      throw noSuchWebhook();
+    }
     return c.body(null, 204);
   });
 
@@ -190,5 +225,16 @@ export function registerWebhooks(app: OpenAPIHono<AppEnv>): void {
     const found = await listDeliveries(database(c.env), c.req.valid("param").id, page);
     if (!found.exists) throw noSuchWebhook();
     return c.json(paginate(c.req.url, page, found.count, found.results), 200);
+  });
+
+  app.openapi(retryRouteDef, async (c) => {
+    const { id, delivery_id } = c.req.valid("param");
+    const retried = await retryDelivery(database(c.env), id, delivery_id, auditActorOf(c.get("principal")));
+    if (retried.outcome === "missing") throw new ApiError("NOT_FOUND", "This webhook has no delivery with this id.");
+    if (retried.outcome === "not_failed") {
+      throw new ApiError("CONFLICT", "Only a failed delivery can be retried; this one is pending or delivered.");
+    }
+    await enqueueDeliveries(c.env, [retried.delivery.id]);
+    return c.json(retried.delivery, 202);
   });
 }

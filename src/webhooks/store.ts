@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { type AuditActor, recordAudit } from "../audit/store";
 import type { Db } from "../db/client";
 import type { DeliveryStatus, Severity, WebhookEvent } from "../db/schema";
 import { type ChildPage, isoUtc, pageOfChildren } from "../db/sql";
@@ -47,16 +48,19 @@ export type NewWebhook = {
   minSeverity: Severity | null;
   description: string;
   secretCiphertext: string;
-  createdById: number;
 };
 
-export async function insertWebhook(db: Db, hook: NewWebhook): Promise<WebhookView> {
+/** Subscribes the URL, audited (its creator is the actor) by the same statement. */
+export async function insertWebhook(db: Db, hook: NewWebhook, actor: AuditActor): Promise<WebhookView> {
+  const createdById = actor.type === "user" ? actor.id : null;
   const { rows } = await db.execute<{ hook: WebhookView }>(sql`
     with w as (
       insert into webhooks (url, events, min_severity, description, secret_ciphertext, created_by_id)
       values (${hook.url}, ${`{${hook.events.join(",")}}`}::delivery_event_type[], ${hook.minSeverity}::severity,
-              ${hook.description}, ${hook.secretCiphertext}, ${hook.createdById})
+              ${hook.description}, ${hook.secretCiphertext}, ${createdById}::int)
       returning *
+    ), audited as (
+      ${recordAudit(actor, sql`select 'webhook.created', 'webhook', id, url, null, array_to_string(events, ',') from w`)}
     )
     select ${webhookJson} as hook from w`);
   const row = rows[0];
@@ -79,10 +83,47 @@ export async function listWebhooks(db: Db, page: PageRequest): Promise<{ count: 
   return { count: Number(rows[0]?.total ?? 0), results: rows.map((r) => r.hook) };
 }
 
-/** Deletes the webhook and its delivery log; pending deliveries are dropped by the consumer. */
-export async function deleteWebhook(db: Db, id: number): Promise<boolean> {
-  const { rows } = await db.execute(sql`delete from webhooks where id = ${id} returning id`);
+/** Deletes the webhook and its delivery log (audited); pending deliveries are dropped by the consumer. */
+export async function deleteWebhook(db: Db, id: number, actor: AuditActor): Promise<boolean> {
+  const { rows } = await db.execute(sql`
+    with w as (delete from webhooks where id = ${id} returning id, url), audited as (
+      ${recordAudit(actor, sql`select 'webhook.deleted', 'webhook', id, url, null, null from w`)}
+    )
+    select id from w`);
   return rows.length > 0;
+}
+
+export type RetryOutcome =
+  | { outcome: "retried"; delivery: DeliveryView }
+  | { outcome: "missing" }
+  | { outcome: "not_failed" };
+
+/**
+ * A failed delivery back to `pending` for one more attempt (audited), which the caller enqueues.
+ * The retry schedule resumes where it stopped: once its retries were used up, this is one attempt.
+ */
+export async function retryDelivery(
+  db: Db,
+  webhookId: number,
+  deliveryId: number,
+  actor: AuditActor,
+): Promise<RetryOutcome> {
+  const { rows } = await db.execute<{ found: boolean; delivery: DeliveryView | null }>(sql`
+    with d as (
+      update webhook_deliveries set status = 'pending'
+      where id = ${deliveryId} and webhook_id = ${webhookId} and status = 'failed'
+      returning *
+    ), audited as (
+      ${recordAudit(
+        actor,
+        sql`select 'webhook.delivery_retried', 'webhook', w.id, w.url, null, d.id::text from d join webhooks w on w.id = d.webhook_id`,
+      )}
+    )
+    select exists (select 1 from webhook_deliveries where id = ${deliveryId} and webhook_id = ${webhookId}) as found,
+           (select ${deliveryJson} from d) as delivery`);
+  const row = rows[0];
+  if (row?.delivery) return { outcome: "retried", delivery: row.delivery };
+  return row?.found ? { outcome: "not_failed" } : { outcome: "missing" };
 }
 
 /** A `ping` delivery for the test route; null when there is no such webhook. */

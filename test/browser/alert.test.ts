@@ -7,7 +7,7 @@ const browser = useBrowser();
 
 /** Signs in on the queue, then follows the alert's link, as an analyst would. */
 async function openAlert(user: TestUser, id: number): Promise<Page> {
-  const { page } = await openConsole(browser());
+  const { page } = await openConsole(browser(), "/alerts");
   await signIn(page, user);
   await page.getByRole("link", { name: `#${id}`, exact: true }).click();
   await page.waitForURL(`**/alerts/${id}`);
@@ -60,8 +60,8 @@ describe("the alert page (contract section 14)", () => {
     const page = await openAlert(await createUser("analyst"), id);
     expect(await field(page, ".summary", "Events")).toBe("2");
     expect(await field(page, ".summary", "Dedup key")).toBe(dedup);
-    await page.locator("#events-title ~ table tbody tr").nth(1).waitFor();
-    expect(await page.locator("#events-title ~ table tbody tr").count()).toBe(2);
+    await page.locator("#events-title ~ .table-wrap tbody tr").nth(1).waitFor();
+    expect(await page.locator("#events-title ~ .table-wrap tbody tr").count()).toBe(2);
     await page.locator(".notes li", { hasText: "Blocked 203.0.113.7 at the edge." }).waitFor();
     expect(await page.locator(".notes .note-meta strong").textContent()).toBe(admin.username);
     await page.locator('.history li[data-action="note_added"]').waitFor();
@@ -143,7 +143,7 @@ describe("the alert page (contract section 14)", () => {
     const token = await tokenFor(await createUser("admin"));
     const id = await raiseAlert(token);
     const analyst = await createUser("analyst");
-    const { page } = await openConsole(browser());
+    const { page } = await openConsole(browser(), "/alerts");
 
     // The username field has focus on arrival; Tab moves on, Enter submits.
     await page.getByLabel("Username").waitFor();
@@ -163,7 +163,7 @@ describe("the alert page (contract section 14)", () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
 
     await page.keyboard.press("Escape");
-    await page.waitForURL((url) => url.pathname === "/");
+    await page.waitForURL((url) => url.pathname === "/alerts");
     await page.locator(`tr[data-alert-id="${id}"]`).waitFor();
   });
 });

@@ -43,14 +43,14 @@ describe("bidirectional text and hidden controls in the console", () => {
       description: `Attachment invoice${RLO}fdp.exe opened by\u200B m.keller; שלום 42 then the rest`,
       metadata: { [`file${RLO}`]: `payroll${RLO}xslx.scr`, hidden: "ad\u{E0061}\u{E0064}min" },
     });
-    const { page } = await openConsole(browser());
+    const { page } = await openConsole(browser(), "/alerts");
     await signIn(page, admin);
 
     // The queue: the spoofed name reads as sent, the override shown as a marked U+202E.
     const row = page.locator(`tr[data-alert-id="${id}"]`);
     await row.waitFor();
-    expect(await readOnScreen(row.locator("td").nth(3))).toBe("invoiceU+202Efdp.exe");
-    expect(await readOnScreen(row.locator("td").nth(4))).toBe("dropperU+202Egpj");
+    expect(await readOnScreen(row.locator("td.clip").nth(0))).toBe("invoiceU+202Efdp.exe");
+    expect(await readOnScreen(row.locator("td.clip").nth(1))).toBe("dropperU+202Egpj");
 
     await page.getByRole("link", { name: `#${id}`, exact: true }).click();
     const fields = page.locator(`section[aria-labelledby="event-title"] dl.fields`);

@@ -26,7 +26,7 @@ describe("Content-Security-Policy, framing and referrer rules in Chromium", () =
   it("signs in, follows the live stream, opens an alert: no refusal under the policy", async () => {
     const admin = await createUser("admin");
     const token = await tokenFor(admin);
-    const { page, cspViolations } = await openConsole(browser());
+    const { page, cspViolations } = await openConsole(browser(), "/alerts");
     await signIn(page, admin);
     // Raised after the queue is on screen: it can only arrive through the stream's WebSocket.
     const id = await raiseAlert(token);

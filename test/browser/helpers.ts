@@ -44,12 +44,24 @@ export type ConsolePage = {
   cspViolations: string[];
 };
 
+/** A laptop (the default) and an on-call phone. */
+export const SCREENS = { laptop: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } } as const;
+
 /**
- * A fresh browser profile (no cookies) on a laptop-sized screen. Requests outside the
- * origin are refused and recorded, so a test fails rather than the page quietly using a CDN.
+ * A fresh browser profile (no cookies) on a laptop-sized screen (or `screen`, in `colorScheme`).
+ * Requests outside the origin are refused and recorded, so a test fails rather than the page
+ * quietly using a CDN.
  */
-export async function openConsole(browser: Browser, path = "/"): Promise<ConsolePage> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: ORIGIN });
+export async function openConsole(
+  browser: Browser,
+  path = "/",
+  options: { screen?: keyof typeof SCREENS; colorScheme?: "light" | "dark" } = {},
+): Promise<ConsolePage> {
+  const context = await browser.newContext({
+    viewport: SCREENS[options.screen ?? "laptop"],
+    colorScheme: options.colorScheme ?? "light",
+    baseURL: ORIGIN,
+  });
   // Well under the test's own timeout, so a state that never comes fails with the locator named.
   context.setDefaultTimeout(10_000);
   const offOrigin: string[] = [];
@@ -81,11 +93,11 @@ export type TestUser = { id: number; username: string; password: string; role: R
 export async function createUser(role: Role): Promise<TestUser> {
   const password = `pw-${crypto.randomUUID()}`;
   const username = `${role}-${crypto.randomUUID().slice(0, 8)}`;
-  const user = await insertUser(createDb(inject("databaseUrl")), {
-    username,
-    role,
-    passwordHash: await hashPassword(password),
-  });
+  const user = await insertUser(
+    createDb(inject("databaseUrl")),
+    { username, role, passwordHash: await hashPassword(password) },
+    { type: "cli", name: "test fixture" },
+  );
   if (!user) throw new Error(`could not create ${username}`);
   return { id: user.id, username, password, role };
 }

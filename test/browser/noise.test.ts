@@ -21,7 +21,8 @@ describe("noise control in the console", () => {
     const page = await signedIn(await createUser("analyst"), `/alerts/${id}`);
     await page.getByLabel("Snooze for").selectOption({ label: "1 hour" });
     await page.getByRole("button", { name: "Snooze", exact: true }).click();
-    await page.getByText("Snoozed until").first().waitFor();
+    // The summary always names the field; once snoozed, it holds a time.
+    await page.locator(".summary dt:text-is('Snoozed until') + dd time").waitFor();
     const snoozed = (await getAlert(token, id)) as { snoozed_until?: string | null };
     expect(Date.parse(snoozed.snoozed_until ?? "") - Date.now()).toBeGreaterThan(50 * 60_000);
     await page.locator('.history li[data-action="snoozed"]').waitFor();
@@ -79,7 +80,7 @@ describe("noise control in the console", () => {
     const page = await signedIn(admin, "/heartbeats");
     await page.getByLabel("Name").fill(name);
     await page.getByLabel("Timeout (s)").fill("120");
-    await page.getByRole("button", { name: "Watch" }).click();
+    await page.getByRole("button", { name: "Watch", exact: true }).click();
     const row = page.locator(`tr[data-heartbeat="${name}"]`);
     await row.locator(".badge", { hasText: "unknown" }).waitFor();
 
@@ -90,7 +91,7 @@ describe("noise control in the console", () => {
 
     const analystPage = await signedIn(await createUser("analyst"), "/heartbeats?status=ok");
     await analystPage.locator(`tr[data-heartbeat="${name}"]`).waitFor();
-    expect(await analystPage.getByRole("button", { name: "Watch" }).count()).toBe(0);
+    expect(await analystPage.getByRole("button", { name: "Watch", exact: true }).count()).toBe(0);
     expect(await analystPage.getByRole("button", { name: "Stop watching" }).count()).toBe(0);
 
     await row.getByRole("button", { name: "Stop watching" }).click();

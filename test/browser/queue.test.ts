@@ -14,10 +14,21 @@ const rowIds = (page: Page) =>
 const column = (page: Page, index: number) =>
   page.locator(`tbody tr td:nth-child(${index})`).evaluateAll((cells) => cells.map((c) => c.textContent?.trim()));
 
-const isNewestFirst = (ids: number[]) => ids.every((id, i) => i === 0 || (ids[i - 1] ?? 0) > id);
+/** Each row's place in the API's order: when it was raised (to the microsecond), then its id. */
+type Place = { at: string; id: number };
+const rowPlaces = (page: Page): Promise<Place[]> =>
+  page.locator("tbody tr[data-alert-id]").evaluateAll((rows) =>
+    rows.map((r) => ({
+      at: r.querySelector("time")?.getAttribute("datetime") ?? "",
+      id: Number(r.getAttribute("data-alert-id")),
+    })),
+  );
+/** Whether `a` comes after `b` in the newest-first order. */
+const older = (a: Place, b: Place) => a.at < b.at || (a.at === b.at && a.id < b.id);
+const isNewestFirst = (places: Place[]) => places.every((p, i) => i === 0 || older(p, places[i - 1] as Place));
 
 describe("the alert queue (contract section 14)", () => {
-  it("lists alerts newest first and filters by status and severity, in the URL", async () => {
+  it("lists alerts newest first and filters by status and severities, in the URL", async () => {
     const admin = await createUser("admin");
     const token = await tokenFor(admin);
     const high = await raiseAlert(token);
@@ -27,19 +38,23 @@ describe("the alert queue (contract section 14)", () => {
     });
     await api(`/api/alerts/${critical}/`, { method: "PATCH", token, json: { status: "Acknowledged" } });
 
-    const { page } = await openConsole(browser());
+    const { page } = await openConsole(browser(), "/alerts");
     await signIn(page, await createUser("analyst"));
     await page.locator(`tr[data-alert-id="${critical}"]`).waitFor();
-    expect(isNewestFirst(await rowIds(page))).toBe(true);
+    expect(isNewestFirst(await rowPlaces(page))).toBe(true);
 
-    await page.getByLabel("Severity").selectOption("Critical");
-    await page.waitForURL("**/?severity=Critical");
+    await page.getByRole("checkbox", { name: "Critical" }).check();
+    await page.waitForURL("**/alerts?severity=Critical");
     await page.locator(`tr[data-alert-id="${high}"]`).waitFor({ state: "detached" });
     expect(await rowIds(page)).toContain(critical);
     expect(new Set(await column(page, 2))).toEqual(new Set(["Critical"]));
+    // Both severities: both kinds again, as the API's severity=Critical,High.
+    await page.getByRole("checkbox", { name: "High" }).check();
+    await page.waitForURL("**/alerts?severity=Critical%2CHigh");
+    await page.locator(`tr[data-alert-id="${high}"]`).waitFor();
 
     await page.getByLabel("Status").selectOption("Open");
-    await page.waitForURL("**/?status=Open&severity=Critical");
+    await page.waitForURL("**/alerts?status=Open&severity=Critical%2CHigh");
     await page.locator(`tr[data-alert-id="${critical}"]`).waitFor({ state: "detached" });
     expect(new Set(await column(page, 3))).not.toContain("Acknowledged");
 
@@ -49,26 +64,62 @@ describe("the alert queue (contract section 14)", () => {
     expect(await page.getByLabel("Status").inputValue()).toBe("");
   });
 
+  it("searches source, type and description (every word), and takes a time range, all in the URL", async () => {
+    const admin = await createUser("admin");
+    const token = await tokenFor(admin);
+    const tag = crypto.randomUUID().slice(0, 8);
+    const found = await raiseAlert(token, { source_name: `vpn-${tag}`, description: "Impossible travel from Lagos" });
+    const other = await raiseAlert(token, { source_name: `vpn-${tag}`, description: "First login from a new country" });
+
+    const { page } = await openConsole(browser(), "/alerts");
+    await signIn(page, await createUser("analyst"));
+    await page.getByLabel("Search").fill(`LAGOS vpn-${tag}`);
+    await page.getByLabel("Search").press("Enter");
+    await page.waitForURL(`**/alerts?q=LAGOS+vpn-${tag}`);
+    // Both: the search's answer is on screen (not the unfiltered list, nor nothing loaded yet).
+    await page.locator(`tr[data-alert-id="${found}"]`).waitFor();
+    await page.locator(`tr[data-alert-id="${other}"]`).waitFor({ state: "detached" });
+    expect(await rowIds(page)).toEqual([found]);
+
+    // A shared link opens the same view; a range that ended before they were raised shows neither.
+    await page.goto(`/alerts?q=vpn-${tag}&to=2020-01-01T00:00:00.000Z`);
+    await page.getByText("No alerts match these filters.").waitFor();
+    expect(await page.locator("#queue-range").inputValue()).toBe("custom");
+    await page.locator("#queue-range").selectOption("1h");
+    await page.waitForURL(`**/alerts?q=vpn-${tag}&range=1h`);
+    await page.locator(`tr[data-alert-id="${other}"]`).waitFor();
+    expect((await rowIds(page)).sort()).toEqual([found, other].sort());
+  });
+
+  it("an old link to the filtered queue (at /, before the dashboard) still opens the queue", async () => {
+    const { page } = await openConsole(browser(), "/?status=Open");
+    await signIn(page, await createUser("analyst"));
+    await page.getByRole("heading", { name: "Alert queue" }).waitFor();
+    await page.waitForURL("**/alerts?status=Open");
+    expect(await page.getByLabel("Status").inputValue()).toBe("Open");
+  });
+
   it("pages through the queue with Next and Previous", async () => {
     const admin = await createUser("admin");
     const token = await tokenFor(admin);
     for (let i = 0; i < 21; i++) await raiseAlert(token);
 
-    const { page } = await openConsole(browser());
+    const { page } = await openConsole(browser(), "/alerts");
     await signIn(page, await createUser("analyst"));
     await page.locator("tbody tr").nth(19).waitFor();
     const first = await rowIds(page);
+    const lastOfFirst = (await rowPlaces(page)).at(-1) as Place;
     expect(first).toHaveLength(20);
     expect(await page.locator(".pager").textContent()).toMatch(/Page 1 of \d+ · \d+ alerts/);
 
     await page.getByRole("link", { name: "Next →" }).click();
-    await page.waitForURL("**/?page=2");
+    await page.waitForURL("**/alerts?page=2");
     await page.locator(".pager", { hasText: "Page 2 of" }).waitFor();
-    await expect.poll(async () => (await rowIds(page))[0]).toBeLessThan(Math.min(...first));
-    expect(isNewestFirst(await rowIds(page))).toBe(true);
+    await expect.poll(async () => older((await rowPlaces(page))[0] as Place, lastOfFirst)).toBe(true);
+    expect(isNewestFirst(await rowPlaces(page))).toBe(true);
 
     await page.getByRole("link", { name: "← Previous" }).click();
-    await page.waitForURL((url) => url.search === "");
+    await page.waitForURL((url) => url.pathname === "/alerts" && url.search === "");
     await expect.poll(() => rowIds(page)).toEqual(first);
   });
 
@@ -81,10 +132,10 @@ describe("the alert queue (contract section 14)", () => {
     const patched = await api(`/api/alerts/${mine}/`, { method: "PATCH", token, json: { assignee: analyst.username } });
     expect(patched.status).toBe(200);
 
-    const { page } = await openConsole(browser());
+    const { page } = await openConsole(browser(), "/alerts");
     await signIn(page, analyst);
     await page.getByLabel("Assignee").selectOption("me");
-    await page.waitForURL("**/?assignee=me");
+    await page.waitForURL("**/alerts?assignee=me");
     // Both alerts are on the unfiltered first page: the filtered page has come once the other has gone.
     await page.locator(`tr[data-alert-id="${unassigned}"]`).waitFor({ state: "detached" });
     await page.locator(`tr[data-alert-id="${mine}"]`).waitFor();
@@ -98,7 +149,7 @@ describe("the alert queue (contract section 14)", () => {
   it("an alert created through the API appears without a reload, and changes follow live", async () => {
     const admin = await createUser("admin");
     const token = await tokenFor(admin);
-    const { page } = await openConsole(browser());
+    const { page } = await openConsole(browser(), "/alerts");
     await signIn(page, await createUser("analyst"));
     await page.locator('.connection[data-state="live"]').waitFor();
     // A reload would lose this marker.

@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
+import { createDb } from "../../src/db/client";
 import { api, raiseAlert, tokenFor } from "./api";
 import { createUser, openConsole, shoot, signIn, useBrowser } from "./helpers";
 
@@ -70,7 +73,7 @@ describe("README screenshots (issue 12)", () => {
     });
     expect(note.status).toBe(201);
 
-    const { page } = await openConsole(browser());
+    const { page } = await openConsole(browser(), "/alerts");
     await signIn(page, admin);
     await page.locator(`tr[data-alert-id="${last}"]`).waitFor();
     expect(await page.locator("tbody tr").count()).toBeGreaterThanOrEqual(SCENE.length);
@@ -83,4 +86,124 @@ describe("README screenshots (issue 12)", () => {
 
     for (const png of [queue, alert]) expect(png.subarray(1, 4).toString()).toBe("PNG");
   });
+
+  it("the dashboard over a day of alerts, the admin pages, and a phone in dark mode", async () => {
+    const admin = await createUser("admin");
+    const token = await tokenFor(admin);
+    await spreadOverADay(token);
+    // What it sets up matches nothing the other browser tests send (they run after it, on its database).
+    const silence = await api("/api/silences/", {
+      token,
+      json: {
+        matchers: [{ field: "source_name", op: "glob", value: "fw-core-*" }],
+        ends_at: new Date(Date.now() + 4 * 3_600_000).toISOString(),
+        comment: "Firmware upgrade on the core firewalls, CHG-4821",
+      },
+    });
+    const watched = ["fw-core-01", "ids-core-02"];
+    for (const name of watched) await api("/api/heartbeats/", { token, json: { name, timeout_seconds: 300 } });
+    await api("/api/heartbeats/fw-core-01/", { token, json: {} });
+    const pngs: Buffer[] = [];
+    const { page } = await openConsole(browser());
+    await signIn(page, admin);
+    await page.locator(".dashboard svg").first().waitFor();
+    await settle(page);
+    pngs.push(await page.screenshot({ ...shoot("console-dashboard.png"), fullPage: true }));
+
+    for (const [path, ready, name] of [
+      ["/silences", "tr[data-silence-id]", "console-silences.png"],
+      ["/heartbeats", "tr[data-heartbeat]", "console-heartbeats.png"],
+    ] as const) {
+      await page.goto(path);
+      await page.locator(ready).first().waitFor();
+      pngs.push(await page.screenshot(shoot(name)));
+    }
+
+    await page.goto("/admin/keys");
+    await page.getByLabel("Name").fill("fw-edge-01");
+    await page.getByRole("button", { name: "Create key" }).click();
+    await page.locator("[data-secret]").waitFor();
+    pngs.push(await page.screenshot(shoot("console-keys.png")));
+
+    await page.goto("/admin/webhooks");
+    await page.getByLabel("URL").fill("https://soar.example.com/hooks/vigil");
+    await page.getByLabel("Description").fill("SOAR playbook trigger");
+    await page.getByRole("button", { name: "Subscribe" }).click();
+    await page.locator("tr[data-webhook-id]").first().waitFor();
+    await page.getByRole("button", { name: "Done" }).click();
+    await page.getByRole("button", { name: "Send test ping" }).first().click();
+    await page.getByRole("status").filter({ hasText: "queued" }).waitFor();
+    pngs.push(await page.screenshot(shoot("console-webhooks.png")));
+    await page.getByRole("link", { name: "Deliveries" }).first().click();
+    await page.locator("tr[data-delivery-id]").first().waitFor();
+    pngs.push(await page.screenshot(shoot("console-webhook-deliveries.png")));
+
+    await page.goto("/admin/users");
+    await page.locator("tr[data-user]").first().waitFor();
+    pngs.push(await page.screenshot(shoot("console-users.png")));
+    await page.goto("/admin/audit");
+    await page.locator("tr[data-audit-id]").first().waitFor();
+    pngs.push(await page.screenshot(shoot("console-audit.png")));
+
+    // On call: a phone, in dark mode, the dashboard and the queue with a bulk action's outcome.
+    const phone = await openConsole(browser(), "/", { screen: "phone", colorScheme: "dark" });
+    await signIn(phone.page, admin);
+    await phone.page.locator(".dashboard svg").first().waitFor();
+    await settle(phone.page);
+    pngs.push(await phone.page.screenshot(shoot("console-dashboard-phone-dark.png")));
+    await phone.page.goto("/alerts?status=Open");
+    await phone.page.locator("tbody tr[data-alert-id]").nth(2).waitFor();
+    for (const box of (await phone.page.getByRole("checkbox", { name: /^Select alert/ }).all()).slice(0, 2)) {
+      await box.check();
+    }
+    await phone.page.getByRole("button", { name: "Acknowledge", exact: true }).click();
+    await phone.page.locator(".outcome").first().waitFor();
+    pngs.push(await phone.page.screenshot(shoot("console-queue-phone-dark.png")));
+
+    for (const png of pngs) expect(png.subarray(1, 4).toString()).toBe("PNG");
+
+    // Nothing stays to alert, notify or silence while the other files run.
+    const { id: silenceId } = (await silence.json()) as { id: number };
+    expect((await api(`/api/silences/${silenceId}/`, { method: "DELETE", token })).status).toBe(204);
+    for (const name of watched) await api(`/api/heartbeats/${name}/`, { method: "DELETE", token });
+    const hooks = (await (await api("/api/webhooks/", { token })).json()) as { results: { id: number; url: string }[] };
+    for (const hook of hooks.results.filter((h) => h.url.startsWith("https://soar.example.com/"))) {
+      await api(`/api/webhooks/${hook.id}/`, { method: "DELETE", token });
+    }
+  });
 });
+
+/** Lets charts measure their width and draw (one more frame after the data arrived). */
+async function settle(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+const SOURCES = ["fw-edge-01", "fw-edge-02", "ids-core-02", "waf-eu-1", "idp-okta", "mail-gw-01", "vpn-gw-2"];
+const TYPES = ["brute_force", "port_scan", "sql_injection", "impossible_travel", "phishing_click"];
+
+/**
+ * Forty alerts moved back over the last day, some acknowledged and resolved after a while, so
+ * the dashboard has something to draw. Times are set in the database: the API raises alerts now.
+ */
+async function spreadOverADay(token: string): Promise<void> {
+  const db = createDb(inject("databaseUrl"));
+  for (let i = 0; i < 40; i++) {
+    const critical = i % 5 === 0;
+    const id = await raiseAlert(token, {
+      source_name: SOURCES[(i * i) % SOURCES.length],
+      event_type: TYPES[i % TYPES.length],
+      ...(critical ? { severity: "Critical", description: "Credential dumping tool seen on a domain controller" } : {}),
+    });
+    const hoursAgo = (i * 7) % 23;
+    const acknowledged = i % 3 !== 0;
+    await db.execute(sql`
+      update alerts set
+        created_at = now() - make_interval(hours => ${hoursAgo}, mins => ${i % 60}),
+        status = (case when ${i % 4 === 0} then 'Resolved' when ${acknowledged} then 'Acknowledged' else 'Open' end)::alert_status,
+        acknowledged_at = case when ${acknowledged} or ${i % 4 === 0}
+          then now() - make_interval(hours => ${hoursAgo}, mins => ${i % 60}) + make_interval(mins => ${3 + (i % 9) * 4}) end,
+        resolved_at = case when ${i % 4 === 0}
+          then now() - make_interval(hours => ${hoursAgo}, mins => ${i % 60}) + make_interval(mins => ${40 + i * 3}) end
+      where id = ${id}`);
+  }
+}

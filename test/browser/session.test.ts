@@ -5,11 +5,11 @@ import { createUser, openConsole, signIn, useBrowser } from "./helpers";
 const browser = useBrowser();
 
 describe("signing in and out (contract sections 2 and 14)", () => {
-  it("signs in with username and password and shows the queue with who is signed in", async () => {
+  it("signs in with username and password and shows the dashboard with who is signed in", async () => {
     const analyst = await createUser("analyst");
     const { page } = await openConsole(browser());
     await signIn(page, analyst);
-    await page.getByRole("heading", { name: "Alert queue" }).waitFor();
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
     expect(await page.locator(".user").textContent()).toBe(`${analyst.username} (analyst)`);
   });
 
@@ -54,7 +54,7 @@ describe("signing in and out (contract sections 2 and 14)", () => {
 
   it("refreshes the access token before it expires", async () => {
     const analyst = await createUser("analyst");
-    const { page } = await openConsole(browser());
+    const { page } = await openConsole(browser(), "/alerts");
     await page.clock.install();
     await page.reload();
     await signIn(page, analyst);

@@ -44,6 +44,16 @@ describe("users CLI (contract section 8)", () => {
       { type: "user", id, generation: 2 },
       { type: "user", id, generation: 3 },
     ]);
+    // Each change is in the audit log as the CLI's, written with the change itself.
+    const audit = await neon(databaseUrl)`
+      select actor_type, actor_id, action, from_value, to_value from audit_log
+      where target_type = 'user' and target_id = ${id} order by id`;
+    expect(audit).toEqual([
+      { actor_type: "cli", actor_id: null, action: "user.created", from_value: null, to_value: "analyst" },
+      { actor_type: "cli", actor_id: null, action: "user.role_changed", from_value: "analyst", to_value: "admin" },
+      { actor_type: "cli", actor_id: null, action: "user.password_reset", from_value: null, to_value: null },
+      { actor_type: "cli", actor_id: null, action: "user.deactivated", from_value: null, to_value: null },
+    ]);
   });
 
   it("when the API cannot be told, says so on one line and exits non-zero", async () => {

@@ -1,6 +1,7 @@
 import type { EventView } from "../api/types";
 import { SeverityBadge, Time, Untrusted } from "../ui/bits";
 import { formatValue } from "../ui/format";
+import { Scroll } from "../ui/Scroll";
 
 /** The event that opened the alert: every field, and its metadata as a key/value table. */
 export function EventDetails({ event }: { event: EventView }) {
@@ -38,23 +39,25 @@ export function EventDetails({ event }: { event: EventView }) {
       {metadata.length === 0 ? (
         <p class="muted">No metadata.</p>
       ) : (
-        <table class="metadata">
-          <caption class="sr-only">Event metadata</caption>
-          <tbody>
-            {metadata.map(([key, value]) => (
-              <tr>
-                <th scope="row">
-                  <Untrusted text={key} />
-                </th>
-                <td>
-                  <code>
-                    <Untrusted text={formatValue(value)} />
-                  </code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Scroll label="Metadata">
+          <table class="metadata">
+            <caption class="sr-only">Event metadata</caption>
+            <tbody>
+              {metadata.map(([key, value]) => (
+                <tr>
+                  <th scope="row">
+                    <Untrusted text={key} />
+                  </th>
+                  <td>
+                    <code>
+                      <Untrusted text={formatValue(value)} />
+                    </code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Scroll>
       )}
     </section>
   );

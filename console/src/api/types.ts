@@ -92,3 +92,90 @@ export type Page<T> = { count?: number; next: string | null; previous: string | 
 export type TokenResponse = { access: string; expires_in: number };
 
 export type StreamMessage = { type: "alert.created" | "alert.updated"; alert: Alert };
+
+/** GET /api/alerts/stats/ with `bucket` and `group_by` (the dashboard asks for both). */
+export type SeverityCounts = { High: number; Critical: number };
+export type StatsBucket = {
+  start: string;
+  total: number;
+  by_severity: SeverityCounts;
+  mean_seconds_to_acknowledge: number | null;
+  mean_seconds_to_resolve: number | null;
+};
+export const STATS_GROUPINGS = ["source_name", "event_type"] as const;
+export type StatsGrouping = (typeof STATS_GROUPINGS)[number];
+export type GroupCount = { key: string; count: number };
+export type Stats = {
+  total: number;
+  by_status: Record<AlertStatus, number>;
+  by_severity: SeverityCounts;
+  unassigned_open: number;
+  mean_seconds_to_acknowledge: number | null;
+  mean_seconds_to_resolve: number | null;
+  series?: StatsBucket[];
+  groups?: Partial<Record<StatsGrouping, GroupCount[]>>;
+};
+
+/** POST /api/alerts/bulk/: one outcome per id, in order. */
+export type BulkResult = { id: number; status: 200 | 404 | 409; alert?: Alert; detail?: string };
+
+export const KEY_SCOPES = ["ingest", "read"] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+export type ApiKey = {
+  id: number;
+  name: string;
+  prefix: string;
+  scopes: KeyScope[];
+  rate_limit: string | null;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+};
+
+export const WEBHOOK_EVENTS = [
+  "alert.created",
+  "alert.updated",
+  "silence.created",
+  "silence.ended",
+  "heartbeat.late",
+  "heartbeat.ok",
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export type Webhook = {
+  id: number;
+  url: string;
+  events: WebhookEvent[];
+  min_severity: "High" | "Critical" | null;
+  description: string;
+  created_by: string | null;
+  created_at: string;
+};
+export type DeliveryStatus = "pending" | "delivered" | "failed";
+export type Delivery = {
+  id: number;
+  event_type: WebhookEvent | "ping";
+  alert_id: number | null;
+  attempts: number;
+  status: DeliveryStatus;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+};
+
+export const ROLES = ["analyst", "admin"] as const satisfies readonly Role[];
+export type User = { id: number; username: string; role: Role; is_active: boolean; created_at: string };
+/** A created user, or one whose password was reset: `password` only when the server generated it. */
+export type UserWithPassword = User & { password?: string };
+
+export type AuditEntry = {
+  id: number;
+  at: string;
+  actor: { type: "user" | "cli"; id: number | null; name: string };
+  action: string;
+  target: { type: "user" | "key" | "webhook"; id: number; name: string };
+  from: string | null;
+  to: string | null;
+};

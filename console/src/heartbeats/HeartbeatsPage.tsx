@@ -2,11 +2,13 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { expectNoContent, readJson } from "../api/session";
 import { HEARTBEAT_STATUSES, type Heartbeat } from "../api/types";
 import { useServices } from "../context";
-import { ErrorText, StatusBadge, Time, Untrusted } from "../ui/bits";
+import { ErrorText, Notice, StatusBadge, Time, Untrusted } from "../ui/bits";
+import { FormPanel } from "../ui/FormPanel";
+import { ListTable } from "../ui/ListTable";
 import { StateFilter } from "../ui/StateFilter";
 import { useAction } from "../ui/use-action";
+import { useListPage } from "../ui/use-list-page";
 import { usePageHeading } from "../ui/use-page-heading";
-import { usePagedList } from "../ui/use-paged-list";
 
 /** Admins: expect a sensor to report every `timeout_seconds`, optionally through one key only. */
 function NewHeartbeat({ onCreated }: { onCreated: (h: Heartbeat) => void }) {
@@ -14,11 +16,11 @@ function NewHeartbeat({ onCreated }: { onCreated: (h: Heartbeat) => void }) {
   const [name, setName] = useState("");
   const [timeout, setTimeoutSeconds] = useState("300");
   const [keyId, setKeyId] = useState("");
-  const { busy, error, run } = useAction();
+  const action = useAction();
   const value = (e: Event) => (e.target as HTMLInputElement).value;
 
   const submit = () =>
-    run(async () => {
+    action.run(async () => {
       const body: Record<string, unknown> = { name: name.trim(), timeout_seconds: Number(timeout) };
       if (keyId.trim()) body.key_id = Number(keyId);
       onCreated(await readJson<Heartbeat>(await session.json("/api/heartbeats/", "POST", body)));
@@ -26,47 +28,35 @@ function NewHeartbeat({ onCreated }: { onCreated: (h: Heartbeat) => void }) {
     });
 
   return (
-    <section aria-labelledby="new-heartbeat-title" class="triage">
-      <h2 id="new-heartbeat-title">Watch a sensor</h2>
-      <form
-        onSubmit={(e: Event) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <label for="heartbeat-name">Name</label>
-        <input
-          id="heartbeat-name"
-          required
-          value={name}
-          placeholder="its source_name, e.g. fw-edge-1"
-          onInput={(e: Event) => setName(value(e))}
-        />
-        <label for="heartbeat-timeout">Timeout (s)</label>
-        <input
-          id="heartbeat-timeout"
-          type="number"
-          min="60"
-          max="86400"
-          required
-          value={timeout}
-          onInput={(e: Event) => setTimeoutSeconds(value(e))}
-        />
-        <label for="heartbeat-key">Key id</label>
-        <input
-          id="heartbeat-key"
-          type="number"
-          min="1"
-          value={keyId}
-          placeholder="optional"
-          onInput={(e: Event) => setKeyId(value(e))}
-        />
-        <button type="submit" class="primary" disabled={busy}>
-          Watch
-        </button>
-      </form>
-      <ErrorText message={error} />
-    </section>
+    <FormPanel id="new-heartbeat" title="Watch a sensor" submit="Watch" action={action} onSubmit={() => void submit()}>
+      <label for="heartbeat-name">Name</label>
+      <input
+        id="heartbeat-name"
+        required
+        value={name}
+        placeholder="its source_name, e.g. fw-edge-1"
+        onInput={(e: Event) => setName(value(e))}
+      />
+      <label for="heartbeat-timeout">Timeout (s)</label>
+      <input
+        id="heartbeat-timeout"
+        type="number"
+        min="60"
+        max="86400"
+        required
+        value={timeout}
+        onInput={(e: Event) => setTimeoutSeconds(value(e))}
+      />
+      <label for="heartbeat-key">Key id</label>
+      <input
+        id="heartbeat-key"
+        type="number"
+        min="1"
+        value={keyId}
+        placeholder="optional"
+        onInput={(e: Event) => setKeyId(value(e))}
+      />
+    </FormPanel>
   );
 }
 
@@ -74,12 +64,14 @@ function NewHeartbeat({ onCreated }: { onCreated: (h: Heartbeat) => void }) {
 export function HeartbeatsPage({ query }: { query: URLSearchParams }) {
   const { session, stream, me } = useServices();
   const status = HEARTBEAT_STATUSES.find((s) => s === query.get("status")) ?? "";
-  const [revision, setRevision] = useState(0);
-  const [notice, setNotice] = useState<string | null>(null);
-  const removal = useAction();
-  const list = usePagedList<Heartbeat>(`/api/heartbeats/?page_size=100${status ? `&status=${status}` : ""}`, revision);
+  const {
+    list,
+    action: removal,
+    notice,
+    setNotice,
+    reload,
+  } = useListPage<Heartbeat>(`/api/heartbeats/?page_size=100${status ? `&status=${status}` : ""}`);
   const heading = usePageHeading("Heartbeats");
-  const reload = () => setRevision((r) => r + 1);
 
   // A heartbeat's alert opening or resolving is its status changing: show it at once.
   useEffect(
@@ -110,11 +102,7 @@ export function HeartbeatsPage({ query }: { query: URLSearchParams }) {
           }}
         />
       )}
-      {notice && (
-        <p class="success" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice message={notice} />
       <StateFilter
         label="Heartbeat states"
         path="/heartbeats"
@@ -123,76 +111,68 @@ export function HeartbeatsPage({ query }: { query: URLSearchParams }) {
         current={status}
       />
       <ErrorText message={list.error ?? removal.error} />
-      {list.items && list.items.length === 0 && <p class="empty">No heartbeats.</p>}
-      {list.items && list.items.length > 0 && (
-        <table class="heartbeats">
-          <caption class="sr-only">Heartbeats by name</caption>
-          <thead>
-            <tr>
-              <th scope="col">Sensor</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last beat</th>
-              <th scope="col">Due</th>
-              <th scope="col" class="num">
-                Timeout
-              </th>
-              <th scope="col">Owner</th>
-              <th scope="col">Alert</th>
-              {me.role === "admin" && <th scope="col">Action</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((h) => (
-              <tr key={h.name} data-heartbeat={h.name}>
-                <td class="clip">
-                  <Untrusted text={h.name} />
-                  {h.tags.map((t) => (
-                    <span class="badge tag">{t}</span>
-                  ))}
-                </td>
-                <td>
-                  <span class={`badge heartbeat-${h.status}`}>{h.status}</span>
-                </td>
-                <td>
-                  <Time iso={h.last_beat_at} />
-                </td>
-                <td>
-                  <Time iso={h.due_at} />
-                </td>
-                <td class="num">{h.timeout_seconds} s</td>
-                <td>
-                  {h.owner ? (
-                    <Untrusted text={`${h.owner.name} (${h.owner.type})`} />
-                  ) : (
-                    <span class="muted">first to beat</span>
-                  )}
-                </td>
-                <td>
-                  {h.alert ? (
-                    <>
-                      <a href={`/alerts/${h.alert.id}`}>#{h.alert.id}</a> <StatusBadge status={h.alert.status} />
-                    </>
-                  ) : (
-                    <span class="muted">—</span>
-                  )}
-                </td>
-                {me.role === "admin" && (
-                  <td>
-                    <button type="button" disabled={removal.busy} onClick={() => void remove(h.name)}>
-                      Stop watching
-                    </button>
-                  </td>
+      <ListTable
+        list={list}
+        label="Heartbeats"
+        empty="No heartbeats."
+        caption="Heartbeats by name"
+        columns={[
+          "Sensor",
+          "Status",
+          "Last beat",
+          "Due",
+          { label: "Timeout", class: "num" },
+          "Owner",
+          "Alert",
+          ...(me.role === "admin" ? ["Action"] : []),
+        ]}
+      >
+        {(items) =>
+          items.map((h) => (
+            <tr key={h.name} data-heartbeat={h.name}>
+              <td class="clip">
+                <Untrusted text={h.name} />
+                {h.tags.map((t) => (
+                  <span class="badge tag">{t}</span>
+                ))}
+              </td>
+              <td>
+                <span class={`badge heartbeat-${h.status}`}>{h.status}</span>
+              </td>
+              <td>
+                <Time iso={h.last_beat_at} />
+              </td>
+              <td>
+                <Time iso={h.due_at} />
+              </td>
+              <td class="num">{h.timeout_seconds} s</td>
+              <td>
+                {h.owner ? (
+                  <Untrusted text={`${h.owner.name} (${h.owner.type})`} />
+                ) : (
+                  <span class="muted">first to beat</span>
                 )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {list.hasMore && (
-        <button type="button" onClick={list.loadMore}>
-          Load more heartbeats
-        </button>
-      )}
+              </td>
+              <td>
+                {h.alert ? (
+                  <>
+                    <a href={`/alerts/${h.alert.id}`}>#{h.alert.id}</a> <StatusBadge status={h.alert.status} />
+                  </>
+                ) : (
+                  <span class="muted">—</span>
+                )}
+              </td>
+              {me.role === "admin" && (
+                <td>
+                  <button type="button" disabled={removal.busy} onClick={() => void remove(h.name)}>
+                    Stop watching
+                  </button>
+                </td>
+              )}
+            </tr>
+          ))
+        }
+      </ListTable>
     </>
   );
 }

@@ -1,16 +1,22 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { ALERT_SEVERITIES, ALERT_STATUSES } from "../api/types";
 import { navigate } from "../router";
-import { type QueueFilters, queueHref } from "./filters";
+import { RangePicker } from "../ui/RangePicker";
+import { type QueueFilters, queueHref, searchable } from "./filters";
 
 const SOMEONE = "user";
 
-/** Each change applies at once (and lands in the URL); the username field applies on Enter. */
+/**
+ * Each change applies at once (and lands in the URL); the search box and the username field
+ * apply on Enter. `/` jumps to the search box (see use-queue-keys.ts).
+ */
 export function QueueFilterBar({ filters, onReload }: { filters: QueueFilters; onReload: () => void }) {
   const named = !["", "me", "none"].includes(filters.assignee);
   const [choice, setChoice] = useState(named ? SOMEONE : filters.assignee);
+  const [q, setQ] = useState(filters.q);
   // Back and Forward change the filters under us.
   useEffect(() => setChoice(named ? SOMEONE : filters.assignee), [named, filters.assignee]);
+  useEffect(() => setQ(filters.q), [filters.q]);
   const apply = (change: Partial<QueueFilters>) => navigate(queueHref({ ...filters, ...change, page: 1 }));
   const value = (event: Event) => (event.target as HTMLSelectElement | HTMLInputElement).value;
 
@@ -20,14 +26,35 @@ export function QueueFilterBar({ filters, onReload }: { filters: QueueFilters; o
     if (picked !== SOMEONE) apply({ assignee: picked });
   };
 
+  const toggleSeverity = (severity: (typeof ALERT_SEVERITIES)[number], on: boolean) =>
+    apply({
+      severities: ALERT_SEVERITIES.filter((s) => (s === severity ? on : filters.severities.includes(s))),
+    });
+
   const submit = (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
-    apply({ assignee: String(form.get("assignee_name") ?? "").trim() });
+    const username = form.get("assignee_name");
+    apply({ q: q.trim(), ...(username === null ? {} : { assignee: String(username).trim() }) });
   };
 
   return (
     <form class="filters" aria-label="Filter alerts" onSubmit={submit}>
+      <label class="search">
+        Search
+        <input
+          id="queue-search"
+          type="search"
+          name="q"
+          value={q}
+          placeholder="source, type, description"
+          aria-describedby="search-hint"
+          onInput={(e: Event) => setQ(value(e))}
+        />
+        <span id="search-hint" class="hint">
+          {q.trim() && !searchable(q) ? "Type a word of 3 or more characters." : "Every word must match."}
+        </span>
+      </label>
       <label>
         Status
         <select
@@ -41,19 +68,21 @@ export function QueueFilterBar({ filters, onReload }: { filters: QueueFilters; o
           ))}
         </select>
       </label>
-      <label>
-        Severity
-        <select
-          name="severity"
-          value={filters.severity}
-          onChange={(e: Event) => apply({ severity: value(e) as QueueFilters["severity"] })}
-        >
-          <option value="">Any severity</option>
-          {ALERT_SEVERITIES.map((s) => (
-            <option value={s}>{s}</option>
-          ))}
-        </select>
-      </label>
+      <fieldset class="checks">
+        <legend>Severity</legend>
+        {ALERT_SEVERITIES.map((s) => (
+          <label>
+            <input
+              type="checkbox"
+              name="severity"
+              value={s}
+              checked={filters.severities.includes(s)}
+              onChange={(e: Event) => toggleSeverity(s, (e.target as HTMLInputElement).checked)}
+            />
+            {s}
+          </label>
+        ))}
+      </fieldset>
       <label>
         Assignee
         <select name="assignee" value={choice} onChange={pickAssignee}>
@@ -69,6 +98,7 @@ export function QueueFilterBar({ filters, onReload }: { filters: QueueFilters; o
           <input name="assignee_name" value={named ? filters.assignee : ""} placeholder="Enter to apply" />
         </label>
       )}
+      <RangePicker id="queue-range" range={filters.range} allowAll onChange={(range) => apply({ range })} />
       <button type="button" onClick={onReload}>
         Reload
       </button>

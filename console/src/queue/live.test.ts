@@ -79,3 +79,18 @@ describe("applying stream frames to the queue on screen", () => {
     expect(next.count).toBe(3);
   });
 });
+
+describe("rows showing a bulk action's outcome", () => {
+  it("are updated in place, never removed, though they left the filters", () => {
+    const next = applyToPage(
+      page([5, 4, 3]),
+      { type: "alert.updated", alert: alert(4, { status: "Acknowledged" }) },
+      open,
+      "ana",
+      new Set([4]),
+    );
+    expect(ids(next)).toEqual([5, 4, 3]);
+    expect(next.alerts[1]?.status).toBe("Acknowledged");
+    expect(next.count).toBe(3);
+  });
+});

@@ -13,19 +13,23 @@ function newerFirst(a: Alert, b: Alert): number {
 /**
  * Applies a stream frame to the page on screen, so it stays what reloading would show: a change
  * that makes an alert leave the filters removes it; an alert that (newly) fits is inserted where
- * it sorts, if that place is on this page.
+ * it sorts, if that place is on this page. Rows in `pinned` (showing a bulk action's outcome)
+ * are updated in place but never removed, so the outcome stays readable until the next load.
  */
 export function applyToPage(
   page: QueuePage,
   message: StreamMessage,
   filters: QueueFilters,
   username: string,
+  pinned: ReadonlySet<number> = new Set(),
 ): QueuePage {
   const { alert } = message;
-  const fits = matches(alert, filters, username);
   const index = page.alerts.findIndex((a) => a.id === alert.id);
+  const fits = matches(alert, filters, username, index >= 0);
   if (index >= 0) {
-    if (fits) return { ...page, alerts: page.alerts.map((a) => (a.id === alert.id ? alert : a)) };
+    if (fits || pinned.has(alert.id)) {
+      return { ...page, alerts: page.alerts.map((a) => (a.id === alert.id ? alert : a)) };
+    }
     return { alerts: page.alerts.filter((a) => a.id !== alert.id), count: Math.max(0, page.count - 1) };
   }
   if (!fits) return page;

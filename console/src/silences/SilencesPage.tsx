@@ -3,11 +3,13 @@ import { describe } from "../api/problem";
 import { expectNoContent, readJson } from "../api/session";
 import { type Alert, MATCHER_FIELDS, MATCHER_OPS, type MatcherOp, type Silence } from "../api/types";
 import { useServices } from "../context";
-import { ErrorText, Time, Untrusted } from "../ui/bits";
+import { ErrorText, Notice, Time, Untrusted } from "../ui/bits";
+import { FormPanel } from "../ui/FormPanel";
+import { ListTable } from "../ui/ListTable";
 import { StateFilter } from "../ui/StateFilter";
 import { useAction } from "../ui/use-action";
+import { useListPage } from "../ui/use-list-page";
 import { usePageHeading } from "../ui/use-page-heading";
-import { usePagedList } from "../ui/use-paged-list";
 import { describeMatcher, type MatcherRow, rowsFromAlert, toMatchers } from "./matchers";
 
 const STATES = ["active", "pending", "expired"] as const;
@@ -27,7 +29,7 @@ function NewSilence({ initial, onCreated }: { initial: MatcherRow[]; onCreated: 
   const [rows, setRows] = useState<MatcherRow[]>(initial);
   const [hours, setHours] = useState(4);
   const [comment, setComment] = useState("");
-  const { busy, error, run } = useAction();
+  const action = useAction();
   useEffect(() => setRows(initial), [initial]);
 
   const edit = (index: number, patch: Partial<MatcherRow>) =>
@@ -35,7 +37,7 @@ function NewSilence({ initial, onCreated }: { initial: MatcherRow[]; onCreated: 
   const value = (e: Event) => (e.target as HTMLInputElement | HTMLSelectElement).value;
 
   const submit = () =>
-    run(async () => {
+    action.run(async () => {
       const res = await session.json("/api/silences/", "POST", {
         matchers: toMatchers(rows),
         ends_at: new Date(Date.now() + hours * 3_600_000).toISOString(),
@@ -46,89 +48,87 @@ function NewSilence({ initial, onCreated }: { initial: MatcherRow[]; onCreated: 
     });
 
   return (
-    <section aria-labelledby="new-silence-title" class="triage">
-      <h2 id="new-silence-title">New silence</h2>
-      <p class="muted small">
-        Matching events are stored but raise, escalate and notify nothing until it ends. All matchers must hold; `glob`
-        takes * and ?; `in` takes a comma-separated list; a field may be metadata.&lt;key&gt;.
-      </p>
-      <datalist id="matcher-fields">
-        {MATCHER_FIELDS.map((f) => (
-          <option value={f} />
+    <FormPanel
+      id="new-silence"
+      title="New silence"
+      submit="Silence"
+      action={action}
+      onSubmit={() => void submit()}
+      intro={
+        <>
+          <p class="muted small">
+            Matching events are stored but raise, escalate and notify nothing until it ends. All matchers must hold;
+            `glob` takes * and ?; `in` takes a comma-separated list; a field may be metadata.&lt;key&gt;.
+          </p>
+          <datalist id="matcher-fields">
+            {MATCHER_FIELDS.map((f) => (
+              <option value={f} />
+            ))}
+          </datalist>
+        </>
+      }
+    >
+      <fieldset class="matchers">
+        <legend>Matchers</legend>
+        {rows.map((row, i) => (
+          <div class="matcher-row" key={i}>
+            <label for={`matcher-field-${i}`} class="sr-only">
+              Field {i + 1}
+            </label>
+            <input
+              id={`matcher-field-${i}`}
+              list="matcher-fields"
+              value={row.field}
+              onInput={(e: Event) => edit(i, { field: value(e) })}
+            />
+            <label for={`matcher-op-${i}`} class="sr-only">
+              Operator {i + 1}
+            </label>
+            <select
+              id={`matcher-op-${i}`}
+              value={row.op}
+              onChange={(e: Event) => edit(i, { op: value(e) as MatcherOp })}
+            >
+              {MATCHER_OPS.map((op) => (
+                <option value={op}>{op}</option>
+              ))}
+            </select>
+            <label for={`matcher-value-${i}`} class="sr-only">
+              Value {i + 1}
+            </label>
+            <input id={`matcher-value-${i}`} value={row.value} onInput={(e: Event) => edit(i, { value: value(e) })} />
+            <button
+              type="button"
+              disabled={rows.length === 1}
+              onClick={() => setRows((current) => current.filter((_, j) => j !== i))}
+            >
+              Remove
+            </button>
+          </div>
         ))}
-      </datalist>
-      <form
-        onSubmit={(e: Event) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <fieldset class="matchers">
-          <legend>Matchers</legend>
-          {rows.map((row, i) => (
-            <div class="matcher-row" key={i}>
-              <label for={`matcher-field-${i}`} class="sr-only">
-                Field {i + 1}
-              </label>
-              <input
-                id={`matcher-field-${i}`}
-                list="matcher-fields"
-                value={row.field}
-                onInput={(e: Event) => edit(i, { field: value(e) })}
-              />
-              <label for={`matcher-op-${i}`} class="sr-only">
-                Operator {i + 1}
-              </label>
-              <select
-                id={`matcher-op-${i}`}
-                value={row.op}
-                onChange={(e: Event) => edit(i, { op: value(e) as MatcherOp })}
-              >
-                {MATCHER_OPS.map((op) => (
-                  <option value={op}>{op}</option>
-                ))}
-              </select>
-              <label for={`matcher-value-${i}`} class="sr-only">
-                Value {i + 1}
-              </label>
-              <input id={`matcher-value-${i}`} value={row.value} onInput={(e: Event) => edit(i, { value: value(e) })} />
-              <button
-                type="button"
-                disabled={rows.length === 1}
-                onClick={() => setRows((current) => current.filter((_, j) => j !== i))}
-              >
-                Remove
-              </button>
-            </div>
-          ))}
-          <button
-            type="button"
-            disabled={rows.length >= 10}
-            onClick={() => setRows((current) => [...current, { field: "source_name", op: "eq", value: "" }])}
-          >
-            Add a matcher
-          </button>
-        </fieldset>
-        <label for="silence-for">For</label>
-        <select id="silence-for" value={String(hours)} onChange={(e: Event) => setHours(Number(value(e)))}>
-          {DURATIONS.map((d) => (
-            <option value={String(d.hours)}>{d.label}</option>
-          ))}
-        </select>
-        <label for="silence-comment">Why</label>
-        <input
-          id="silence-comment"
-          required
-          value={comment}
-          placeholder="e.g. Firewall upgrade, CHG-4821"
-          onInput={(e: Event) => setComment(value(e))}
-        />
-        <button type="submit" class="primary" disabled={busy}>
-          Silence
+        <button
+          type="button"
+          disabled={rows.length >= 10}
+          onClick={() => setRows((current) => [...current, { field: "source_name", op: "eq", value: "" }])}
+        >
+          Add a matcher
         </button>
-      </form>
-      <ErrorText message={error} />
-    </section>
+      </fieldset>
+      <label for="silence-for">For</label>
+      <select id="silence-for" value={String(hours)} onChange={(e: Event) => setHours(Number(value(e)))}>
+        {DURATIONS.map((d) => (
+          <option value={String(d.hours)}>{d.label}</option>
+        ))}
+      </select>
+      <label for="silence-comment">Why</label>
+      <input
+        id="silence-comment"
+        required
+        value={comment}
+        placeholder="e.g. Firewall upgrade, CHG-4821"
+        onInput={(e: Event) => setComment(value(e))}
+      />
+    </FormPanel>
   );
 }
 
@@ -137,14 +137,16 @@ export function SilencesPage({ query }: { query: URLSearchParams }) {
   const { session, me } = useServices();
   const state = STATES.find((s) => s === query.get("state")) ?? "";
   const fromAlert = query.get("alert");
-  const [revision, setRevision] = useState(0);
   const [initial, setInitial] = useState<MatcherRow[]>([{ field: "source_name", op: "eq", value: "" }]);
   const [prefillError, setPrefillError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const ending = useAction();
-  const list = usePagedList<Silence>(`/api/silences/?page_size=100${state ? `&state=${state}` : ""}`, revision);
+  const {
+    list,
+    action: ending,
+    notice,
+    setNotice,
+    reload,
+  } = useListPage<Silence>(`/api/silences/?page_size=100${state ? `&state=${state}` : ""}`);
   const heading = usePageHeading("Silences");
-  const reload = () => setRevision((r) => r + 1);
 
   // "Silence similar": the alert's source and type, to edit before saving.
   useEffect(() => {
@@ -180,80 +182,68 @@ export function SilencesPage({ query }: { query: URLSearchParams }) {
           }}
         />
       )}
-      {notice && (
-        <p class="success" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice message={notice} />
       <StateFilter label="Silence states" path="/silences" param="state" values={STATES} current={state} />
       <ErrorText message={list.error ?? ending.error} />
-      {list.items && list.items.length === 0 && <p class="empty">No silences.</p>}
-      {list.items && list.items.length > 0 && (
-        <table class="silences">
-          <caption class="sr-only">Silences, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Silence</th>
-              <th scope="col">State</th>
-              <th scope="col">Matchers</th>
-              <th scope="col">From</th>
-              <th scope="col">Until</th>
-              <th scope="col">Why</th>
-              <th scope="col" class="num">
-                Silenced
-              </th>
-              <th scope="col">By</th>
-              {me.role === "admin" && <th scope="col">Action</th>}
+      <ListTable
+        list={list}
+        label="Silences"
+        empty="No silences."
+        caption="Silences, newest first"
+        columns={[
+          "Silence",
+          "State",
+          "Matchers",
+          "From",
+          "Until",
+          "Why",
+          { label: "Silenced", class: "num" },
+          "By",
+          ...(me.role === "admin" ? ["Action"] : []),
+        ]}
+      >
+        {(items) =>
+          items.map((s) => (
+            <tr key={s.id} data-silence-id={s.id}>
+              <td>#{s.id}</td>
+              <td>
+                <span class={`badge state-${s.state}`}>{s.state}</span>
+              </td>
+              <td>
+                <ul class="plain">
+                  {s.matchers.map((m) => (
+                    <li>
+                      <code>
+                        <Untrusted text={describeMatcher(m)} />
+                      </code>
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td>
+                <Time iso={s.starts_at} />
+              </td>
+              <td>
+                <Time iso={s.ends_at} />
+              </td>
+              <td class="clip">
+                <Untrusted text={s.comment} />
+              </td>
+              <td class="num">{s.suppressed_count}</td>
+              <td>{s.created_by ? <Untrusted text={s.created_by} /> : <span class="muted">—</span>}</td>
+              {me.role === "admin" && (
+                <td>
+                  {s.state !== "expired" && (
+                    <button type="button" disabled={ending.busy} onClick={() => void end(s.id)}>
+                      End now
+                    </button>
+                  )}
+                </td>
+              )}
             </tr>
-          </thead>
-          <tbody>
-            {list.items.map((s) => (
-              <tr key={s.id} data-silence-id={s.id}>
-                <td>#{s.id}</td>
-                <td>
-                  <span class={`badge state-${s.state}`}>{s.state}</span>
-                </td>
-                <td>
-                  <ul class="plain">
-                    {s.matchers.map((m) => (
-                      <li>
-                        <code>
-                          <Untrusted text={describeMatcher(m)} />
-                        </code>
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-                <td>
-                  <Time iso={s.starts_at} />
-                </td>
-                <td>
-                  <Time iso={s.ends_at} />
-                </td>
-                <td class="clip">
-                  <Untrusted text={s.comment} />
-                </td>
-                <td class="num">{s.suppressed_count}</td>
-                <td>{s.created_by ? <Untrusted text={s.created_by} /> : <span class="muted">—</span>}</td>
-                {me.role === "admin" && (
-                  <td>
-                    {s.state !== "expired" && (
-                      <button type="button" disabled={ending.busy} onClick={() => void end(s.id)}>
-                        End now
-                      </button>
-                    )}
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {list.hasMore && (
-        <button type="button" onClick={list.loadMore}>
-          Load more silences
-        </button>
-      )}
+          ))
+        }
+      </ListTable>
     </>
   );
 }

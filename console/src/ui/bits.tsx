@@ -49,3 +49,13 @@ export function ErrorText({ message }: { message: string | null }) {
     </p>
   );
 }
+
+/** What an action just did, announced politely. */
+export function Notice({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <p class="success" role="status">
+      {message}
+    </p>
+  );
+}

@@ -1,0 +1,37 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { authenticate, authorize } from "../auth/middleware";
+import { whoMay } from "../auth/permissions";
+import { database } from "../db/database";
+import type { AppEnv } from "../env";
+import { jsonResponse, routeResponses } from "../http/openapi";
+import { PageQuerySchema, pageRequest, paginate } from "../http/pagination";
+import { AuditPageSchema } from "./schemas";
+import { listAudit } from "./store";
+
+const listAuditRoute = createRoute({
+  method: "get",
+  path: "/api/audit/",
+  operationId: "listAudit",
+  tags: ["Audit"],
+  security: [{ bearerAuth: [] }],
+  summary: "The audit log, newest first",
+  description:
+    `${whoMay("audit:read")} Every change to users (created, role changed, deactivated, reactivated, password ` +
+    "reset), API keys (created, revoked) and webhooks (created, deleted, a delivery retried), through the API or " +
+    "the CLI: who, what, on what, when. Each entry is written by the statement that made the change. Page-number " +
+    "pagination. Throttled (scope `read`).",
+  middleware: [authenticate(), authorize("audit:read")] as const,
+  request: { query: PageQuerySchema },
+  responses: routeResponses(
+    { 200: jsonResponse("A page of the audit log", AuditPageSchema) },
+    { problems: [400, 401, 403, 404, 503], throttle: "read" },
+  ),
+});
+
+export function registerAudit(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(listAuditRoute, async (c) => {
+    const page = pageRequest(c.req.valid("query"));
+    const { count, results } = await listAudit(database(c.env), page);
+    return c.json(paginate(c.req.url, page, count, results), 200);
+  });
+}
