@@ -12,6 +12,6 @@ export function unknownAssignee(): ApiError {
   return fieldError("json", "assignee", "No active user with this username.");
 }
 
-export function assigneeLookup(username: string | null): SQL {
+export function assigneeLookup(username: SQL): SQL {
   return sql`select id, username from users where username = ${username} and is_active`;
 }

@@ -1,12 +1,21 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { executeHot, type HotStatement } from "../db/hot";
+import { executeHot, type HotStatement, prepareHot } from "../db/hot";
 import type { AlertStatus } from "../db/schema";
 import { isoUtc } from "../db/sql";
 import type { Outgoing } from "../push/publisher";
 import { type AlertNotice, deliveriesOf, noticeList } from "../push/store";
 import { assigneeLookup } from "./assignee";
-import { type Actor, actorValues, changes, noted, noticesOf, recordPublishedHistory } from "./history";
+import {
+  type Actor,
+  actorBindings,
+  actorPlaceholders,
+  actorValues,
+  changes,
+  noted,
+  noticesOf,
+  recordPublishedHistory,
+} from "./history";
 import { breaksLifecycle, lifecycleStamps, TERMINAL_STATUS } from "./lifecycle";
 import type { AlertView } from "./schemas";
 import { alertJson } from "./store";
@@ -55,9 +64,18 @@ export async function changeAlerts(
   actor: Actor,
   expectedVersion: number | null = null,
 ): Promise<ChangeOutcome> {
-  const rows = await executeHot<Row>(db, {
-    columns: CHANGE_COLUMNS,
-    query: changeStatement(ids, change, actor, expectedVersion),
+  // Snoozes move only when one is asked or the alert is resolved (which wakes it): other changes
+  // run the shape planned without that history.
+  const touchesSnooze = change.snoozed_until !== undefined || change.status === TERMINAL_STATUS;
+  const rows = await executeHot<Row>(db, changeShape(touchesSnooze), {
+    ids: `{${ids.join(",")}}`,
+    status: change.status ?? null,
+    sets_assignee: change.assignee !== undefined,
+    assignee: change.assignee ?? null,
+    sets_snooze: change.snoozed_until !== undefined,
+    snoozed_until: change.snoozed_until ?? null,
+    expected_version: expectedVersion,
+    ...actorBindings("actor", actor),
   });
   if (rows[0]?.unknown_assignee) return { outcome: "unknown_assignee" };
   return {
@@ -74,41 +92,48 @@ export async function changeAlerts(
 /** The change statement's result columns, in order (db/hot.ts). */
 const CHANGE_COLUMNS = ["id", "verdict", "version", "alert", "unknown_assignee", "notices", "deliveries"];
 
-/**
- * The change statement's hot shapes (src/hot.ts): with the snooze's history or without (every
- * value is a parameter; whether a change touches the snooze is the only thing its text varies by).
- */
-export function changeShapes(): HotStatement[] {
-  const actor: Actor = { type: "user", id: 1, name: "shape" };
-  return [{ status: "Acknowledged" as const }, { snoozed_until: null }].map((change) => ({
-    columns: CHANGE_COLUMNS,
-    query: changeStatement([1], change, actor, null),
-  }));
+const prepared = new Map<boolean, HotStatement>();
+
+function changeShape(touchesSnooze: boolean): HotStatement {
+  let statement = prepared.get(touchesSnooze);
+  if (!statement) {
+    statement = prepareHot(CHANGE_COLUMNS, changeStatement(touchesSnooze));
+    prepared.set(touchesSnooze, statement);
+  }
+  return statement;
 }
 
-function changeStatement(ids: number[], change: AlertChange, actor: Actor, expectedVersion: number | null): SQL {
-  const status = change.status ?? null;
-  const setsAssignee = change.assignee !== undefined;
-  const setsSnooze = change.snoozed_until !== undefined;
-  const requested = sql`${status}::alert_status`;
-  const snooze = sql`${change.snoozed_until ?? null}::timestamptz`;
-  // Snoozes move only when one is asked or the alert is resolved (which wakes it): other changes
-  // are planned without that history.
-  const touchesSnooze = setsSnooze || status === TERMINAL_STATUS;
+/** The change statement's two shapes (with the snooze's history or without), for the migrator (src/hot.ts). */
+export function changeShapes(): HotStatement[] {
+  return [changeShape(false), changeShape(true)];
+}
+
+/**
+ * The change statement; what varies per request is placeholders (see changeAlerts()): `ids`,
+ * `status`, `sets_assignee` and `assignee`, `sets_snooze` and `snoozed_until`,
+ * `expected_version`, `actor_*`.
+ */
+function changeStatement(touchesSnooze: boolean): SQL {
+  const requested = sql`${sql.placeholder("status")}::alert_status`;
+  const snooze = sql`${sql.placeholder("snoozed_until")}::timestamptz`;
+  const setsAssignee = sql`${sql.placeholder("sets_assignee")}::boolean`;
+  const setsSnooze = sql`${sql.placeholder("sets_snooze")}::boolean`;
+  const expectedVersion = sql`${sql.placeholder("expected_version")}::int`;
+  const assignee = sql`${sql.placeholder("assignee")}::text`;
+  const actor = actorPlaceholders("actor");
   return sql`
     with target as (
-      select id, ord from unnest(${`{${ids.join(",")}}`}::bigint[]) with ordinality as t(id, ord)
+      select id, ord from unnest(${sql.placeholder("ids")}::bigint[]) with ordinality as t(id, ord)
     ), assignee as (
-      ${assigneeLookup(change.assignee ?? null)}
+      ${assigneeLookup(assignee)}
     ), rules as (
-      select ${setsAssignee} and ${change.assignee ?? null}::text is not null
-             and not exists (select 1 from assignee) as unknown_assignee
+      select ${setsAssignee} and ${assignee} is not null and not exists (select 1 from assignee) as unknown_assignee
     ), locked as (
       select a.* from alerts a where a.id in (select id from target) order by a.id for update
     ), verdict as (
       select l.id,
         case
-          when ${expectedVersion}::int is not null and l.version <> ${expectedVersion}::int then 'stale'
+          when ${expectedVersion} is not null and l.version <> ${expectedVersion} then 'stale'
           when ${breaksLifecycle(sql`l.status`, requested)} then 'terminal'
           when l.status = ${TERMINAL_STATUS} and ${snooze} is not null then 'terminal'
           when (${requested} is not null and l.status <> ${requested})
@@ -163,7 +188,7 @@ function changeStatement(ids: number[], change: AlertChange, actor: Actor, expec
 }
 
 /** The history of a change to `snoozed_until`: snoozed (again), or woken (by asking, or by resolving). */
-function snoozeHistory(actor: Actor, requested: SQL): SQL {
+function snoozeHistory(actor: ReturnType<typeof actorPlaceholders>, requested: SQL): SQL {
   return sql`union all
     select u.id, ${actorValues(actor)},
            case when u.snoozed_until is null then 'unsnoozed' else 'snoozed' end::history_action,

@@ -15,8 +15,29 @@ export function actorOf(principal: Principal): Actor {
   return { type: principal.type, id: principal.id, name: principal.name };
 }
 
+/**
+ * The actor as placeholders named `<prefix>_type`, `<prefix>_id`, `<prefix>_name`, for statements
+ * rendered once and run with per-request values (db/hot.ts).
+ */
+export function actorPlaceholders(prefix: string) {
+  return {
+    type: sql.placeholder(`${prefix}_type`),
+    id: sql.placeholder(`${prefix}_id`),
+    name: sql.placeholder(`${prefix}_name`),
+  };
+}
+
+/** The values of actorPlaceholders(prefix), for an actor (or none). */
+export function actorBindings(prefix: string, actor: Actor | null): Record<string, unknown> {
+  return {
+    [`${prefix}_type`]: actor?.type ?? null,
+    [`${prefix}_id`]: actor?.id ?? null,
+    [`${prefix}_name`]: actor?.name ?? null,
+  };
+}
+
 /** The actor's three history columns, as SQL values. */
-export function actorValues(actor: Actor): SQL {
+export function actorValues(actor: Actor | ReturnType<typeof actorPlaceholders>): SQL {
   return sql`${actor.type}::actor_type, ${actor.id}::int, ${actor.name}::text`;
 }
 

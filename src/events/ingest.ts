@@ -1,10 +1,20 @@
 import { type SQL, sql } from "drizzle-orm";
 import { joinQuietly, openOrJoinAlerts } from "../alerts/grouping";
-import { actorOf, actorValues, changes, noted, noticesOf, recordPublishedHistory, SYSTEM } from "../alerts/history";
+import {
+  actorBindings,
+  actorOf,
+  actorPlaceholders,
+  actorValues,
+  changes,
+  noted,
+  noticesOf,
+  recordPublishedHistory,
+  SYSTEM,
+} from "../alerts/history";
 import { alertJson } from "../alerts/store";
 import type { Principal } from "../auth/principal";
 import { type Db, dbError } from "../db/client";
-import { executeHot, type HotStatement } from "../db/hot";
+import { executeDirect, executeHot, type HotStatement, prepareHot } from "../db/hot";
 import { isoUtc } from "../db/sql";
 import type { Outgoing } from "../push/publisher";
 import { type AlertNotice, deliveriesOf, noticeList } from "../push/store";
@@ -96,12 +106,28 @@ type Row = {
 
  */
 export async function ingest(db: Db, request: IngestRequest): Promise<IngestResult> {
-  const query = ingestStatement(request);
-  // A sensor's events are the load; the system's and an extension's shapes are not worth a function.
-  const hot = !("rows" in request.sender) && !request.extension;
-  const rows = hot
-    ? await executeHot<Row>(db, { columns: INGEST_COLUMNS, query })
-    : (await db.execute<Row>(query)).rows;
+  const system = "rows" in request.sender ? request.sender : null;
+  const sender = system ? null : (request.sender as Principal);
+  const values = {
+    items: eventItems(request.items),
+    failed: request.failures.length,
+    failures: JSON.stringify(request.failures),
+    idem_principal: request.idempotency?.principal ?? null,
+    idem_key: request.idempotency?.key ?? null,
+    idem_hash: request.idempotency?.requestHash ?? null,
+    ...actorBindings("sender", sender && actorOf(sender)),
+  };
+  // A sensor's events are the load, in four shapes prepared once each; the system's and an
+  // extension's statements carry SQL of their own, rendered each time.
+  const idempotent = !!request.idempotency;
+  const rows =
+    system || request.extension
+      ? await executeDirect<Row>(
+          db,
+          ingestStatement({ mode: request.mode, idempotent, system, extension: request.extension }),
+          values,
+        )
+      : await executeHot<Row>(db, hotShape(request.mode, idempotent), values);
   const row = rows[0];
   if (!row) throw new Error("ingest returned no row");
   if (row.prior_hash !== null) {
@@ -110,7 +136,7 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
   }
   return {
     outcome: "stored",
-    status: statusOf(request),
+    status: statusOf(request.mode),
     body: row.body,
     out: { notices: row.notices ?? [], deliveryIds: (row.deliveries ?? []).map(Number), historyIds: row.history ?? [] },
   };
@@ -119,58 +145,68 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
 /** The ingest statement's result columns, in order (db/hot.ts: its function's, too). */
 const INGEST_COLUMNS = ["body", "notices", "history", "deliveries", "prior_hash", "prior_status", "prior_body"];
 
-const statusOf = (request: IngestRequest) => (request.mode === "single" ? 201 : 200);
+const statusOf = (mode: IngestRequest["mode"]) => (mode === "single" ? 201 : 200);
 
-/**
- * The ingest statement's hot shapes (src/hot.ts): a single event or a batch from a principal,
- * with or without an Idempotency-Key. Values are parameters, so one example of each shape is
- * its text.
- */
-export function ingestShapes(): HotStatement[] {
-  const sender: Principal = { type: "user", id: 1, name: "shape", role: "admin" };
-  const event = { source_name: "s", event_type: "t", severity: "Low" } as const;
-  const idempotency = { principal: "user:1", key: "k", requestHash: "h" };
-  return (["single", "batch"] as const).flatMap((mode) =>
-    [null, idempotency].map((claim) => ({
-      columns: INGEST_COLUMNS,
-      query: ingestStatement({ mode, items: [{ index: 0, event }], failures: [], sender, idempotency: claim }),
-    })),
-  );
+/** A sensor's ingest: one event or a batch, with or without an Idempotency-Key. */
+type HotShape = { mode: IngestRequest["mode"]; idempotent: boolean };
+
+const HOT_SHAPES: HotShape[] = (["single", "batch"] as const).flatMap((mode) =>
+  [false, true].map((idempotent) => ({ mode, idempotent })),
+);
+const prepared = new Map<string, HotStatement>();
+
+function hotShape(mode: IngestRequest["mode"], idempotent: boolean): HotStatement {
+  const key = `${mode}:${idempotent}`;
+  let statement = prepared.get(key);
+  if (!statement) {
+    statement = prepareHot(INGEST_COLUMNS, ingestStatement({ mode, idempotent, system: null }));
+    prepared.set(key, statement);
+  }
+  return statement;
 }
 
-function ingestStatement(request: IngestRequest): SQL {
-  const { idempotency, extension } = request;
-  const system = "rows" in request.sender ? request.sender : null;
-  const sender = system ? null : (request.sender as Principal);
+/** The ingest statement's hot shapes, for the migrator (src/hot.ts). */
+export function ingestShapes(): HotStatement[] {
+  return HOT_SHAPES.map((shape) => hotShape(shape.mode, shape.idempotent));
+}
+
+/**
+ * The ingest statement for a shape; what varies per request is placeholders (see ingest()):
+ * `items`, `failed` and `failures`, `idem_*`, `sender_*`.
+ */
+function ingestStatement(shape: HotShape & { system: SystemEvents | null; extension?: IngestExtension }): SQL {
+  const { idempotent, system, extension } = shape;
   // The system's own events (heartbeats) pass the silences but no rule: their keys and severity are Vigil's.
   const events = system
     ? sql`(select coalesce(jsonb_agg(to_jsonb(r) order by r.idx), '[]'::jsonb) from (${system.rows}) r)`
-    : sql`${eventItems(request.items)}::jsonb`;
-  const status = statusOf(request);
-  const unlessPrior = idempotency ? sql`where not exists (select 1 from prior)` : sql``;
-  const prior = idempotency
+    : sql`${sql.placeholder("items")}::jsonb`;
+  const status = statusOf(shape.mode);
+  const principal = sql.placeholder("idem_principal");
+  const key = sql.placeholder("idem_key");
+  const unlessPrior = idempotent ? sql`where not exists (select 1 from prior)` : sql``;
+  const prior = idempotent
     ? sql`prior as (
-        select request_hash, status, body from idempotency_keys
-        where principal = ${idempotency.principal} and key = ${idempotency.key}
+        select request_hash, status, body from idempotency_keys where principal = ${principal} and key = ${key}
       ),`
     : sql``;
-  const stored = idempotency
+  const stored = idempotent
     ? sql`, stored as (
         insert into idempotency_keys (principal, key, request_hash, status, body)
-        select ${idempotency.principal}, ${idempotency.key}, ${idempotency.requestHash}, ${status}, value from body
+        select ${principal}, ${key}, ${sql.placeholder("idem_hash")}, ${status}, value from body
         ${unlessPrior}
       )`
     : sql``;
-  const priorColumns = idempotency
+  const priorColumns = idempotent
     ? sql`(select request_hash from prior) as prior_hash, (select status from prior) as prior_status,
           (select body from prior) as prior_body`
     : sql`null as prior_hash, null as prior_status, null as prior_body`;
+  const sender = actorPlaceholders("sender");
 
   // A replay evaluates nothing: no rule takes a lock or counts a hit for it.
-  const evaluated = idempotency
+  const evaluated = idempotent
     ? sql`case when exists (select 1 from prior) then '[]'::jsonb else ${events} end`
     : events;
-  const opener = sender ? actorOf(sender) : SYSTEM;
+  const opener = system ? SYSTEM : sender;
 
   return sql`
     with ${prior}
@@ -217,7 +253,7 @@ function ingestStatement(request: IngestRequest): SQL {
       overriding system value
       select event_id, source_name, event_type, severity, description, coalesce(occurred_at, now()), metadata,
              dedup_key, alert_id, silenced_by, tags, rules_applied, suppressed_by_rule,
-             ${sender?.type ?? null}::principal_type, ${sender?.id ?? null}::int, ${sender?.name ?? null}::text
+             ${sender.type}::principal_type, ${sender.id}::int, ${sender.name}::text
       from placed
       returning *
     ), change as (
@@ -243,8 +279,8 @@ function ingestStatement(request: IngestRequest): SQL {
       from (${noticesOf(sql`change`)}) n join alert a on a.id = n.alert_id join opening e on e.id = a.event_id
     ), notified as (
       ${deliveriesOf(sql`rendered`)}
-    )${system?.after ?? sql``}${extension?.after(idempotency ? sql`not exists (select 1 from prior)` : sql`true`) ?? sql``}, body as (
-      select (${request.mode === "single" ? singleBody() : batchBody(request.failures, extension?.results)}) as value
+    )${system?.after ?? sql``}${extension?.after(idempotent ? sql`not exists (select 1 from prior)` : sql`true`) ?? sql``}, body as (
+      select (${shape.mode === "single" ? singleBody() : batchBody(extension?.results)}) as value
     )${stored}
     select (select value from body) as body, ${noticeList(sql`rendered`)} as notices,
            ${extension ? sql`(select json_agg(id order by id) from (${extension.history}) h)` : sql`null`} as history,
@@ -286,16 +322,16 @@ function singleBody(): SQL {
 }
 
 /** `{created, failed, results}`, one result per item in input order (contract section 10). */
-function batchBody(failures: ItemFailure[], more?: SQL): SQL {
+function batchBody(more?: SQL): SQL {
   return sql`select json_build_object(
     'created', (select count(*) from e),
-    'failed', ${failures.length}::int,
+    'failed', ${sql.placeholder("failed")}::int,
     'results', coalesce((select json_agg(item order by idx) from (
       select idx, json_build_object('index', idx, 'status', 201, 'id', event_id, 'alert',
         case when alert_id is null then null else json_build_object('id', alert_id, 'status', alert_status) end) as item
       from placed
       union all
-      select (f ->> 'index')::int, f from json_array_elements(${JSON.stringify(failures)}::json) f
+      select (f ->> 'index')::int, f from json_array_elements(${sql.placeholder("failures")}::json) f
       ${more ? sql`union all ${more}` : sql``}
     ) results), '[]'::json))`;
 }
