@@ -46,8 +46,15 @@ export async function readBody(
 ): Promise<{ mediaType: string; text: string }> {
   const mediaType = acceptedEssence(c.req.header("Content-Type") ?? "", rules.accepted);
   if (!mediaType) throw new ApiError("UNSUPPORTED_MEDIA_TYPE", rules.refusal);
-  if (Number(c.req.header("Content-Length") ?? "0") > rules.maxBytes) throw tooLarge(rules.maxBytes);
-  return { mediaType, text: decodeUtf8(await readCapped(c.req.raw.body, rules.maxBytes)) };
+  const declared = c.req.header("Content-Length");
+  if (Number(declared ?? "0") > rules.maxBytes) throw tooLarge(rules.maxBytes);
+  // A declared length is the body's length (HTTP framing sees to it): read at once. Without one
+  // (chunked), the bytes are counted as they come.
+  const bytes =
+    declared === undefined
+      ? await readCapped(c.req.raw.body, rules.maxBytes)
+      : new Uint8Array(await c.req.raw.arrayBuffer());
+  return { mediaType, text: decodeUtf8(bytes) };
 }
 
 /** The media type's essence when it is one of `accepted` and any charset is UTF-8; else null. */
