@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { executeHot, type HotStatement, prepareHot } from "../db/hot";
+import { executeHot, type HotStatement, hotShapes } from "../db/hot";
 import type { AlertStatus } from "../db/schema";
 import { isoUtc } from "../db/sql";
 import type { Outgoing } from "../push/publisher";
@@ -92,16 +92,7 @@ export async function changeAlerts(
 /** The change statement's result columns, in order (db/hot.ts). */
 const CHANGE_COLUMNS = ["id", "verdict", "version", "alert", "unknown_assignee", "notices", "deliveries"];
 
-const prepared = new Map<boolean, HotStatement>();
-
-function changeShape(touchesSnooze: boolean): HotStatement {
-  let statement = prepared.get(touchesSnooze);
-  if (!statement) {
-    statement = prepareHot(CHANGE_COLUMNS, changeStatement(touchesSnooze));
-    prepared.set(touchesSnooze, statement);
-  }
-  return statement;
-}
+const changeShape = hotShapes(CHANGE_COLUMNS, (touchesSnooze: boolean) => changeStatement(touchesSnooze));
 
 /** The change statement's two shapes (with the snooze's history or without), for the migrator (src/hot.ts). */
 export function changeShapes(): HotStatement[] {

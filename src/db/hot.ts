@@ -57,6 +57,25 @@ export function prepareHot(columns: readonly string[], query: SQL): HotStatement
   return { columns, text, params, name: `${PREFIX}${hash(text)}` };
 }
 
+/**
+ * A statement's shapes, each rendered on first use and kept for the isolate's life: `build` gives
+ * the statement of the shape a key names.
+ */
+export function hotShapes<K extends string | boolean>(
+  columns: readonly string[],
+  build: (key: K) => SQL,
+): (key: K) => HotStatement {
+  const prepared = new Map<K, HotStatement>();
+  return (key) => {
+    let statement = prepared.get(key);
+    if (!statement) {
+      statement = prepareHot(columns, build(key));
+      prepared.set(key, statement);
+    }
+    return statement;
+  };
+}
+
 const missing = new Map<string, number>();
 
 /**

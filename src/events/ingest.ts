@@ -14,7 +14,7 @@ import {
 import { alertJson } from "../alerts/store";
 import type { Principal } from "../auth/principal";
 import { type Db, dbError } from "../db/client";
-import { executeDirect, executeHot, type HotStatement, prepareHot } from "../db/hot";
+import { executeDirect, executeHot, type HotStatement, hotShapes } from "../db/hot";
 import { isoUtc } from "../db/sql";
 import type { Outgoing } from "../push/publisher";
 import { type AlertNotice, deliveriesOf, noticeList } from "../push/store";
@@ -127,7 +127,7 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
           ingestStatement({ mode: request.mode, idempotent, system, extension: request.extension }),
           values,
         )
-      : await executeHot<Row>(db, hotShape(request.mode, idempotent), values);
+      : await executeHot<Row>(db, hotShape(`${request.mode}:${idempotent}`), values);
   const row = rows[0];
   if (!row) throw new Error("ingest returned no row");
   if (row.prior_hash !== null) {
@@ -147,34 +147,28 @@ const INGEST_COLUMNS = ["body", "notices", "history", "deliveries", "prior_hash"
 
 const statusOf = (mode: IngestRequest["mode"]) => (mode === "single" ? 201 : 200);
 
-/** A sensor's ingest: one event or a batch, with or without an Idempotency-Key. */
-type HotShape = { mode: IngestRequest["mode"]; idempotent: boolean };
+/** A statement's shape: one event or a batch, with or without an Idempotency-Key. */
+type Shape = { mode: IngestRequest["mode"]; idempotent: boolean };
 
-const HOT_SHAPES: HotShape[] = (["single", "batch"] as const).flatMap((mode) =>
-  [false, true].map((idempotent) => ({ mode, idempotent })),
+/** A sensor's ingest, in its four shapes (`single:false` ... `batch:true`), each rendered once. */
+const hotShape = hotShapes(INGEST_COLUMNS, (key: `${Shape["mode"]}:${boolean}`) =>
+  ingestStatement({
+    mode: key.startsWith("single") ? "single" : "batch",
+    idempotent: key.endsWith("true"),
+    system: null,
+  }),
 );
-const prepared = new Map<string, HotStatement>();
-
-function hotShape(mode: IngestRequest["mode"], idempotent: boolean): HotStatement {
-  const key = `${mode}:${idempotent}`;
-  let statement = prepared.get(key);
-  if (!statement) {
-    statement = prepareHot(INGEST_COLUMNS, ingestStatement({ mode, idempotent, system: null }));
-    prepared.set(key, statement);
-  }
-  return statement;
-}
 
 /** The ingest statement's hot shapes, for the migrator (src/hot.ts). */
 export function ingestShapes(): HotStatement[] {
-  return HOT_SHAPES.map((shape) => hotShape(shape.mode, shape.idempotent));
+  return (["single:false", "single:true", "batch:false", "batch:true"] as const).map(hotShape);
 }
 
 /**
  * The ingest statement for a shape; what varies per request is placeholders (see ingest()):
  * `items`, `failed` and `failures`, `idem_*`, `sender_*`.
  */
-function ingestStatement(shape: HotShape & { system: SystemEvents | null; extension?: IngestExtension }): SQL {
+function ingestStatement(shape: Shape & { system: SystemEvents | null; extension?: IngestExtension }): SQL {
   const { idempotent, system, extension } = shape;
   // The system's own events (heartbeats) pass the silences but no rule: their keys and severity are Vigil's.
   const events = system
