@@ -48,6 +48,7 @@ async function check(page: Page, where: string): Promise<string[]> {
 }
 
 describe("accessibility, dark mode and phones (issue 20)", () => {
+  // axe over every page, twice: slower than the default 30 s on a busy machine.
   it("no serious or critical axe-core violation on any page, light on a laptop and dark on a phone", async () => {
     const s = await scene();
     const found: string[] = [];
@@ -75,7 +76,7 @@ describe("accessibility, dark mode and phones (issue 20)", () => {
     }
     await s.done();
     expect(found).toEqual([]);
-  });
+  }, 120_000);
 
   it("follows the system's dark mode, and fits a 390 px phone without sideways scrolling", async () => {
     const s = await scene();
