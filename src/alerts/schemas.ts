@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ACTOR_TYPES, ALERT_STATUSES, HISTORY_ACTIONS, SEVERITIES } from "../db/schema";
+import { MAX_STORED_TAGS } from "../events/rules";
 import { EventSchema, severity } from "../events/schemas";
 import { cursorPageSchema, cursorQuery } from "../http/cursor";
 import { distinct } from "../http/distinct";
@@ -7,6 +8,7 @@ import { pageQuery, pageSchema } from "../http/pagination";
 import { countNumber, idNumber } from "../http/params";
 import { exactText, optionalText, requiredText, text } from "../http/text";
 import { timestamp, utcTimestamp } from "../http/timestamp";
+import { RuleSchema } from "../rules/schemas";
 import { tagFilter } from "../tags/schema";
 import { searchQuery } from "./search";
 import { MAX_SNOOZE_DAYS, snoozeTimestamp } from "./snooze";
@@ -47,6 +49,20 @@ export const AlertSchema = z
       description:
         "While in the future: hidden from status-filtered lists, and grouped events push nothing. Null: not snoozed",
     }),
+    tags: z
+      .array(text(64))
+      .max(MAX_STORED_TAGS)
+      .openapi({
+        description: `The union of its events' tags, sorted (at most ${MAX_STORED_TAGS})`,
+        example: ["pci"],
+      }),
+    opened_by_rule: RuleSchema.pick({ id: true, name: true, threshold: true })
+      .nullable()
+      .openapi({
+        description:
+          "The rule that opened it, as that rule was then (a threshold rule's `threshold` is set); null when no " +
+          "rule did (a late heartbeat's alert, or one raised before rules existed)",
+      }),
   })
   .openapi("Alert");
 
