@@ -252,7 +252,8 @@ export const StatsQuerySchema = z
         pattern: GROUPING_LIST.source,
         example: "source_name,event_type",
         description:
-          "Adds `groups`: for each grouping named (comma-separated), its `top` largest groups, largest first",
+          "Adds `groups`: for each grouping named (comma-separated), its `top` largest groups, largest first. " +
+          "`tag` counts each alert once in every tag it carries (an alert without tags in none)",
       }),
     top: z
       .string()
@@ -305,7 +306,7 @@ const meanToResolve = seconds.openapi({
 const groupList = z
   .array(
     z.object({
-      key: text(255).openapi({ description: "The source name, event type or severity", example: "fw-edge-01" }),
+      key: text(255).openapi({ description: "The source name, event type, severity or tag", example: "fw-edge-01" }),
       count: countNumber,
     }),
   )
