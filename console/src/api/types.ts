@@ -52,11 +52,12 @@ export type HistoryEntry = {
   reason: string | null;
 };
 
-export const MATCHER_FIELDS = ["source_name", "event_type", "severity", "dedup_key"] as const;
-export const MATCHER_OPS = ["eq", "ne", "in", "glob"] as const;
+/** The matcher language silences and rules share; `metadata.<key>` is a field too. */
+export const MATCHER_FIELDS = ["source_name", "event_type", "severity", "dedup_key", "tags"] as const;
+export const MATCHER_OPS = ["eq", "ne", "in", "glob", "exists"] as const;
 export type MatcherOp = (typeof MATCHER_OPS)[number];
-/** `field` is one of MATCHER_FIELDS or `metadata.<key>`. */
-export type Matcher = { field: string; op: MatcherOp; value: string | string[] };
+/** `field` is one of MATCHER_FIELDS or `metadata.<key>`; `exists` takes a boolean. */
+export type Matcher = { field: string; op: MatcherOp; value?: string | string[] | boolean };
 
 export type SilenceState = "pending" | "active" | "expired";
 export type Silence = {
@@ -141,6 +142,9 @@ export const WEBHOOK_EVENTS = [
   "silence.ended",
   "heartbeat.late",
   "heartbeat.ok",
+  "rule.created",
+  "rule.updated",
+  "rule.deleted",
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export type Webhook = {
@@ -178,4 +182,49 @@ export type AuditEntry = {
   target: { type: "user" | "key" | "webhook"; id: number; name: string };
   from: string | null;
   to: string | null;
+};
+
+export const SEVERITIES = ["Low", "Medium", "High", "Critical"] as const satisfies readonly Severity[];
+
+/** What a rule does to an event its conditions match, applied in this order. */
+export type RuleActions = {
+  set_severity?: Severity;
+  add_tags?: string[];
+  /** A template: literal text and `{field}` placeholders. */
+  set_dedup_key?: string;
+  suppress?: true;
+  alert?: true;
+  stop?: true;
+};
+export type Threshold = { count: number; within_seconds: number; group_by?: string[] };
+export type Rule = {
+  id: number;
+  name: string;
+  description: string;
+  /** Evaluation order, from 1; the built-in rule's is always the last. */
+  position: number;
+  enabled: boolean;
+  builtin: boolean;
+  conditions: Matcher[];
+  actions: RuleActions;
+  threshold: Threshold | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+/** POST /api/rules/test/: per sample, what storing it would do and the event as it would be stored. */
+export type RuleTestResult = {
+  index: number;
+  matched: boolean;
+  outcome: "opens_alert" | "joins_alert" | "silenced" | "suppressed" | "no_alert";
+  alert: { id: number | null; dedup_key: string | null } | null;
+  event: {
+    severity: Severity;
+    dedup_key: string | null;
+    silenced_by: number | null;
+    tags: string[];
+    rules_applied: number[];
+    suppressed_by_rule: number | null;
+  };
 };
