@@ -20,7 +20,15 @@ export type EventView = {
   metadata: Record<string, unknown>;
   created_at: string;
   alert: { id: number; status: AlertStatus } | null;
+  /** The sensor's and those its rules added, sorted. */
+  tags: string[];
+  /** The rules whose actions applied to it, in evaluation order. */
+  rules_applied: number[];
+  suppressed_by_rule: number | null;
 };
+
+/** The rule that opened an alert, as that rule was then. */
+export type OpenedByRule = { id: number; name: string; threshold: Threshold | null };
 
 export type Alert = {
   id: number;
@@ -37,6 +45,9 @@ export type Alert = {
   assignee: string | null;
   /** While in the future: hidden from status queues, grouped events push nothing. */
   snoozed_until: string | null;
+  /** The union of its events' tags, sorted. */
+  tags: string[];
+  opened_by_rule: OpenedByRule | null;
 };
 
 export type Note = { id: number; alert_id: number; author: string; body: string; created_at: string };
@@ -103,7 +114,7 @@ export type StatsBucket = {
   mean_seconds_to_acknowledge: number | null;
   mean_seconds_to_resolve: number | null;
 };
-export const STATS_GROUPINGS = ["source_name", "event_type"] as const;
+export const STATS_GROUPINGS = ["source_name", "event_type", "tag"] as const;
 export type StatsGrouping = (typeof STATS_GROUPINGS)[number];
 export type GroupCount = { key: string; count: number };
 export type Stats = {
