@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { api } from "./helpers";
+import { openAlert } from "./factories";
+import { api, createUser } from "./helpers";
 
 /**
  * The OpenAPI document is complete enough for client generators and linters (issue 8): every
@@ -78,6 +79,15 @@ describe("the OpenAPI document", () => {
         }
       }
     }
+  });
+
+  it("documents every field an alert and its event carry, as the API sends them", async () => {
+    const admin = await createUser("admin");
+    const id = await openAlert(admin, { tags: ["doc"] });
+    const alert = (await (await api(`/api/alerts/${id}/`, { token: admin.token })).json()) as Json & { event: Json };
+    const schemas = doc.components.schemas as Record<string, { properties: Json }>;
+    expect(Object.keys(alert).sort()).toEqual(Object.keys(schemas.Alert?.properties ?? {}).sort());
+    expect(Object.keys(alert.event).sort()).toEqual(Object.keys(schemas.Event?.properties ?? {}).sort());
   });
 
   it("links a created event to its event and its alert", () => {

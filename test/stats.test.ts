@@ -147,12 +147,53 @@ describe("stats for the dashboard: series and groups (issue 20)", () => {
     expect(all.body).not.toHaveProperty("series");
   });
 
+  it("group_by=tag counts alerts per tag they carry (an alert once per tag, however many of its events carry it)", async () => {
+    const t = `st-${crypto.randomUUID().slice(0, 8)}`;
+    const key = `stats-tags-${t}`;
+    const ids = await Promise.all([
+      openAlert(admin, { tags: [`${t}-a`, `${t}-b`], dedup_key: key }),
+      openAlert(admin, { tags: [`${t}-a`] }),
+      openAlert(admin, {}),
+      openAlert(admin, { tags: [`${t}-c`], severity: "Critical" }),
+    ]);
+    // Joins the first alert: the union of its events' tags grows by one, and -a is not counted twice.
+    expect(await openAlert(admin, { tags: [`${t}-a`, `${t}-d`], dedup_key: key })).toBe(ids[0]);
+    for (const id of ids) {
+      await db().execute(sql`update alerts set created_at = '2003-02-16T02:00:00Z' where id = ${id}`);
+    }
+    const { body, res } = await stats(`${range("16")}&group_by=tag,severity`);
+    expect(roundTrips(res)).toBe(1);
+    expect(body.total).toBe(4);
+    expect(body.groups).toEqual({
+      tag: [
+        { key: `${t}-a`, count: 2 },
+        { key: `${t}-b`, count: 1 },
+        { key: `${t}-c`, count: 1 },
+        { key: `${t}-d`, count: 1 },
+      ],
+      severity: [
+        { key: "High", count: 3 },
+        { key: "Critical", count: 1 },
+      ],
+    });
+    expect((await stats(`${range("16")}&group_by=tag&top=2`)).body.groups).toEqual({
+      tag: [
+        { key: `${t}-a`, count: 2 },
+        { key: `${t}-b`, count: 1 },
+      ],
+    });
+    // A range holding only the untagged alert: no tag groups at all.
+    await db().execute(sql`update alerts set created_at = '2003-02-17T02:00:00Z' where id = ${ids[2]}`);
+    expect((await stats(`${range("17")}&group_by=tag`)).body).toMatchObject({ total: 1, groups: { tag: [] } });
+  });
+
   it("refuses a series without a start, one over 1000 buckets, and unknown buckets or groupings (400)", async () => {
     const cases: [string, string][] = [
       ["bucket=hour", "created_after"],
       ["bucket=hour&created_after=2003-01-01T00:00:00Z&created_before=2003-03-01T00:00:00Z", "bucket"],
       ["bucket=week&created_after=2003-01-01T00:00:00Z", "bucket"],
       ["group_by=source_name,assignee", "group_by"],
+      ["group_by=tags", "group_by"],
       ["group_by=source_name&top=0", "top"],
       ["group_by=source_name&top=101", "top"],
     ];
@@ -166,13 +207,13 @@ describe("stats for the dashboard: series and groups (issue 20)", () => {
     expect((await stats(edge)).body.series).toHaveLength(1000);
   });
 
-  it("is one scan of the alerts by the created_at index when a range is given", async () => {
+  it("is one scan of the alerts by the created_at index when a range is given, tags included", async () => {
     const statement = statsStatement(
       StatsQuerySchema.parse({
         created_after: "2003-02-14T00:00:00Z",
         created_before: "2003-02-15T00:00:00Z",
         bucket: "hour",
-        group_by: "source_name,severity",
+        group_by: "source_name,severity,tag",
       }),
     );
     const [, plan] = await db().batch([

@@ -11,6 +11,7 @@ import { DashboardPage } from "./dashboard/DashboardPage";
 import { HeartbeatsPage } from "./heartbeats/HeartbeatsPage";
 import { QueuePage } from "./queue/QueuePage";
 import { ADMIN_PAGES, type Route, routeOf, useLocation } from "./router";
+import { RulesPage } from "./rules/RulesPage";
 import { SilencesPage } from "./silences/SilencesPage";
 import { Untrusted } from "./ui/bits";
 import { ConnectionState } from "./ui/ConnectionState";
@@ -36,6 +37,7 @@ const NAV: { href: string; label: string; pages: Route["page"][]; admin?: true }
   { href: "/alerts", label: "Alerts", pages: ["queue", "alert"] },
   { href: "/silences", label: "Silences", pages: ["silences"] },
   { href: "/heartbeats", label: "Heartbeats", pages: ["heartbeats"] },
+  { href: "/rules", label: "Rules", pages: ["rules"] },
   { href: "/admin/keys", label: "API keys", pages: ["keys"], admin: true },
   { href: "/admin/webhooks", label: "Webhooks", pages: ["webhooks", "webhook"], admin: true },
   { href: "/admin/users", label: "Users", pages: ["users"], admin: true },
@@ -62,6 +64,8 @@ function Page({ route }: { route: Route }) {
       return <SilencesPage query={route.query} />;
     case "heartbeats":
       return <HeartbeatsPage query={route.query} />;
+    case "rules":
+      return <RulesPage />;
     case "keys":
     case "webhooks":
     case "users":

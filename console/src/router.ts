@@ -2,7 +2,7 @@ import { useSyncExternalStore } from "hono/jsx/dom";
 
 /**
  * The console's pages: the dashboard at `/`, the queue at `/alerts` (filters in the query),
- * `/alerts/{id}`, silences, heartbeats, and the admin pages under `/admin/`. Pages that take a
+ * `/alerts/{id}`, silences, heartbeats, rules, and the admin pages under `/admin/`. Pages that take a
  * query get it; the rest ignore theirs.
  */
 const LIST_PAGES = {
@@ -10,6 +10,7 @@ const LIST_PAGES = {
   "/alerts": "queue",
   "/silences": "silences",
   "/heartbeats": "heartbeats",
+  "/rules": "rules",
   "/admin/keys": "keys",
   "/admin/webhooks": "webhooks",
   "/admin/users": "users",

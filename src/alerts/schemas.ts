@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ACTOR_TYPES, ALERT_STATUSES, HISTORY_ACTIONS, SEVERITIES } from "../db/schema";
+import { MAX_STORED_TAGS } from "../events/rules";
 import { EventSchema, severity } from "../events/schemas";
 import { cursorPageSchema, cursorQuery } from "../http/cursor";
 import { distinct } from "../http/distinct";
@@ -7,6 +8,7 @@ import { pageQuery, pageSchema } from "../http/pagination";
 import { countNumber, idNumber } from "../http/params";
 import { exactText, optionalText, requiredText, text } from "../http/text";
 import { timestamp, utcTimestamp } from "../http/timestamp";
+import { RuleSchema } from "../rules/schemas";
 import { tagFilter } from "../tags/schema";
 import { searchQuery } from "./search";
 import { MAX_SNOOZE_DAYS, snoozeTimestamp } from "./snooze";
@@ -47,6 +49,20 @@ export const AlertSchema = z
       description:
         "While in the future: hidden from status-filtered lists, and grouped events push nothing. Null: not snoozed",
     }),
+    tags: z
+      .array(text(64))
+      .max(MAX_STORED_TAGS)
+      .openapi({
+        description: `The union of its events' tags, sorted (at most ${MAX_STORED_TAGS})`,
+        example: ["pci"],
+      }),
+    opened_by_rule: RuleSchema.pick({ id: true, name: true, threshold: true })
+      .nullable()
+      .openapi({
+        description:
+          "The rule that opened it, as that rule was then (a threshold rule's `threshold` is set); null when no " +
+          "rule did (a late heartbeat's alert, or one raised before rules existed)",
+      }),
   })
   .openapi("Alert");
 
@@ -236,7 +252,8 @@ export const StatsQuerySchema = z
         pattern: GROUPING_LIST.source,
         example: "source_name,event_type",
         description:
-          "Adds `groups`: for each grouping named (comma-separated), its `top` largest groups, largest first",
+          "Adds `groups`: for each grouping named (comma-separated), its `top` largest groups, largest first. " +
+          "`tag` counts each alert once in every tag it carries (an alert without tags in none)",
       }),
     top: z
       .string()
@@ -289,7 +306,7 @@ const meanToResolve = seconds.openapi({
 const groupList = z
   .array(
     z.object({
-      key: text(255).openapi({ description: "The source name, event type or severity", example: "fw-edge-01" }),
+      key: text(255).openapi({ description: "The source name, event type, severity or tag", example: "fw-edge-01" }),
       count: countNumber,
     }),
   )

@@ -19,14 +19,16 @@ export const MAX_TOP = 100;
 /**
  * What `group_by` can count alerts by, in one place: each grouping's key, computed once per alert
  * in the statement's single scan (`a` the alert, `e` the event that opened it, joined only when a
- * requested grouping needs it). A set-valued key (tags) would carry its array here and be
- * unnested where groups are counted (groupCounts).
+ * requested grouping needs it). A set-valued key (`tag`: an alert counts once in each of its
+ * tags) carries its array through the scan and is unnested where groups are counted
+ * (groupCounts); an alert without tags counts in no tag group.
  */
 export const STATS_GROUPINGS = {
-  source_name: { key: sql`e.source_name`, needsEvent: true },
-  event_type: { key: sql`e.event_type`, needsEvent: true },
-  severity: { key: sql`a.severity::text`, needsEvent: false },
-} satisfies Record<string, { key: SQL; needsEvent: boolean }>;
+  source_name: { key: sql`e.source_name`, needsEvent: true, setValued: false },
+  event_type: { key: sql`e.event_type`, needsEvent: true, setValued: false },
+  severity: { key: sql`a.severity::text`, needsEvent: false, setValued: false },
+  tag: { key: sql`a.tags`, needsEvent: false, setValued: true },
+} satisfies Record<string, { key: SQL; needsEvent: boolean; setValued: boolean }>;
 export type StatsGrouping = keyof typeof STATS_GROUPINGS;
 
 /** How many buckets `series` would have; the schema refuses more than MAX_STATS_BUCKETS. */
@@ -84,13 +86,19 @@ function series(bucket: StatsBucket, query: StatsQuery): SQL {
     ) s on s.start = b.start`;
 }
 
+/** The grouping's key per row of `m`: the column itself, or one row per element of a set. */
+const groupKeys = (grouping: StatsGrouping) =>
+  STATS_GROUPINGS[grouping].setValued
+    ? sql`select t.key from m cross join unnest(m.${column(grouping)}) as t(key)`
+    : sql`select ${column(grouping)} as key from m`;
+
 /** The `top` largest groups of each grouping, largest first (ties by key). */
 function groupCounts(groupings: StatsGrouping[], top: number): SQL {
   const each = groupings.map(
     (
       g,
     ) => sql`${g}::text, (select coalesce(json_agg(json_build_object('key', key, 'count', n) order by n desc, key), '[]')
-      from (select ${column(g)} as key, count(*) as n from m group by 1 order by 2 desc, 1 limit ${top}) c)`,
+      from (select key, count(*) as n from (${groupKeys(g)}) g group by 1 order by 2 desc, 1 limit ${top}) c)`,
   );
   return sql`json_build_object(${sql.join(each, sql`, `)})`;
 }

@@ -16,6 +16,7 @@ function pages({ alertId, webhookId }: Scene): [string, string][] {
     [`/alerts/${alertId}`, ".history li"],
     ["/silences", "main table, main .empty"],
     ["/heartbeats", "main table, main .empty"],
+    ["/rules", "tr[data-rule-id]"],
     ["/admin/keys", "main table, main .empty"],
     ["/admin/webhooks", "tr[data-webhook-id]"],
     [`/admin/webhooks/${webhookId}`, "tr[data-delivery-id], main .empty"],
@@ -40,6 +41,25 @@ async function scene(): Promise<Scene> {
     await api(`/api/webhooks/${webhookId}/`, { method: "DELETE", token });
   };
   return { admin, alertId, webhookId, done };
+}
+
+/**
+ * The rules page with its editor open as a refused draft left it (the API's problems next to the
+ * fields) and a sample's outcome shown.
+ */
+async function openRuleEditor(page: Page): Promise<void> {
+  await page.goto("/rules");
+  await page.getByRole("button", { name: "New rule" }).click();
+  await page.getByRole("button", { name: "Create rule" }).click();
+  await page.locator("#rule-name-problems").waitFor();
+  await page
+    .getByLabel("Sample events")
+    .fill('{"source_name": "a11y-sample", "event_type": "probe", "severity": "Low"}');
+  await page.getByLabel("Value 1").fill("a11y-sample");
+  await page.getByLabel("Name", { exact: true }).fill("A rule under test");
+  await page.getByLabel("Add tags").fill("a11y");
+  await page.getByRole("button", { name: "Test", exact: true }).click();
+  await page.locator("tr[data-sample]").waitFor();
 }
 
 /** What axe-core finds serious or critical on the page, named by where it was found. */
@@ -95,5 +115,23 @@ describe("accessibility, dark mode and phones (issue 20)", () => {
     expect(wide).toEqual([]);
     await page.emulateMedia({ colorScheme: "light" });
     expect(await background()).toBe("rgb(246, 247, 249)");
+  });
+
+  it("the rules editor, open with refused fields and a test's results: no serious violation, and it fits a phone", async () => {
+    const admin = await createUser("admin");
+    const found: string[] = [];
+    for (const [screen, colorScheme] of [
+      ["laptop", "light"],
+      ["phone", "dark"],
+    ] as const) {
+      const { page } = await openConsole(browser(), "/rules", { screen, colorScheme });
+      await signIn(page, admin);
+      await openRuleEditor(page);
+      found.push(...(await check(page, `/rules with its editor (${screen}, ${colorScheme})`)));
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 390 && screen === "phone") found.push(`/rules with its editor is ${width} px wide`);
+      await page.context().close();
+    }
+    expect(found).toEqual([]);
   });
 });

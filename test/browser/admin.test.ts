@@ -155,6 +155,7 @@ describe("the admin pages (issue 20)", () => {
       "Alerts",
       "Silences",
       "Heartbeats",
+      "Rules",
       "API docs",
     ]);
   });

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { api, getAlert, ingest, raiseAlert, tokenFor } from "./api";
+import { api, createRule, deleteRulesOf, getAlert, ingest, listRules, raiseAlert, tokenFor } from "./api";
 import { createUser, openConsole, signIn, type TestUser, useBrowser } from "./helpers";
 
 const browser = useBrowser();
@@ -129,6 +129,47 @@ describe("the alert page (contract section 14)", () => {
     await error.waitFor();
     expect(await error.textContent()).toMatch(/assignee/i);
     expect((await getAlert(token, id)).assignee).toBe(analyst.username);
+  });
+
+  it("shows the alert's tags and the rule that opened it, and the event's tags and the rules applied to it", async () => {
+    const admin = await createUser("admin");
+    const token = await tokenFor(admin);
+    const source = `tagged-${crypto.randomUUID().slice(0, 8)}`;
+    try {
+      const pci = await createRule(token, {
+        name: "PCI segment",
+        conditions: [{ field: "source_name", op: "eq", value: source }],
+        actions: { add_tags: ["pci"] },
+      });
+      const burst = await createRule(token, {
+        name: "Login bursts",
+        conditions: [{ field: "source_name", op: "eq", value: `${source}-burst` }],
+        actions: {},
+        threshold: { count: 2, within_seconds: 60, group_by: ["source_name"] },
+      });
+      const builtin = (await listRules(token)).at(-1);
+      const id = await raiseAlert(token, { source_name: source, tags: ["env:prod"] });
+      const page = await openAlert(await createUser("analyst"), id);
+      expect(await page.locator(".summary .tags li").allTextContents()).toEqual(["env:prod", "pci"]);
+      expect(await field(page, ".summary", "Opened by")).toBe(`rule #${builtin?.id} ${builtin?.name}`);
+      expect(await field(page, "section", "Tags")).toBe("env:prodpci");
+      expect(await field(page, "section", "Rules applied")).toBe(`#${pci.id}, #${builtin?.id}`);
+      // A tag leads to the queue filtered by it.
+      await page.locator(".summary").getByRole("link", { name: "pci" }).click();
+      await page.waitForURL("**/alerts?tag=pci");
+      await page.locator(`tr[data-alert-id="${id}"]`).waitFor();
+
+      // An alert a threshold opened says which, and with what threshold.
+      await ingest(token, { source_name: `${source}-burst`, severity: "Low" });
+      const opened = await raiseAlert(token, { source_name: `${source}-burst`, severity: "Low" });
+      await page.goto(`/alerts/${opened}`);
+      await page.locator(".summary").waitFor();
+      expect(await field(page, ".summary", "Opened by")).toBe(
+        `threshold rule #${burst.id} Login bursts: 2 within 60 s per source_name`,
+      );
+    } finally {
+      await deleteRulesOf(token, [admin.username]);
+    }
   });
 
   it("an unknown alert shows the API's detail", async () => {

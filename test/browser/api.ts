@@ -1,3 +1,4 @@
+import type { RuleView } from "../../src/rules/schemas";
 import { ORIGIN, type TestUser } from "./helpers";
 
 /** The API as any client sees it, from Node: to set the scene and to check the server's state. */
@@ -58,4 +59,31 @@ export async function getAlert(token: string, id: number): Promise<AlertBody> {
   const res = await api(`/api/alerts/${id}/`, { token });
   if (res.status !== 200) throw new Error(`GET alert ${id}: ${res.status}`);
   return (await res.json()) as AlertBody;
+}
+
+/**
+ * Rules are global (every ingest is evaluated against every enabled rule): a test's rules match
+ * only sources of its own, and `deleteRulesOf` removes them when it ends.
+ */
+export async function createRule(token: string, body: Record<string, unknown>): Promise<RuleView> {
+  const res = await api("/api/rules/", { token, json: body });
+  if (res.status !== 201) throw new Error(`rule creation failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as RuleView;
+}
+
+/** Every rule, in evaluation order (the built-in one last). */
+export async function listRules(token: string): Promise<RuleView[]> {
+  const res = await api("/api/rules/?page_size=100", { token });
+  if (res.status !== 200) throw new Error(`GET rules: ${res.status}`);
+  return ((await res.json()) as { results: RuleView[] }).results;
+}
+
+/** Deletes the rules `usernames` created (through the API, as an admin would). */
+export async function deleteRulesOf(token: string, usernames: string[]): Promise<void> {
+  for (const rule of await listRules(token)) {
+    if (rule.created_by && usernames.includes(rule.created_by)) {
+      const res = await api(`/api/rules/${rule.id}/`, { method: "DELETE", token });
+      if (res.status !== 204) throw new Error(`rule ${rule.id} not deleted: ${res.status}`);
+    }
+  }
 }

@@ -58,6 +58,27 @@ describe("the dashboard (issue 20)", () => {
     await expect.poll(() => page.locator("tbody tr[data-alert-id]").count()).toBe(4);
   });
 
+  it("lists the most frequent tags from the stats API (group_by=tag), each linking to the queue filtered by it", async () => {
+    const token = await tokenFor(await createUser("admin"));
+    // More alerts than other files tag alike, so it ranks among the top 10 of the shared database.
+    const tag = `dash-${crypto.randomUUID().slice(0, 6)}`;
+    for (let i = 0; i < 5; i++) await raiseAlert(token, { tags: [tag] });
+
+    const { page } = await openConsole(browser());
+    await signIn(page, await createUser("analyst"));
+    const tags = page.getByRole("list", { name: "Top 10 tags by alerts carrying them" });
+    const link = tags.getByRole("link", { name: tag, exact: true });
+    await link.waitFor();
+    const row = tags.locator("li", { has: page.getByRole("link", { name: tag, exact: true }) });
+    expect(await row.locator(".num").textContent()).toBe("5");
+    // Largest first.
+    const counts = (await tags.locator(".num").allTextContents()).map(Number);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    await link.click();
+    await page.waitForURL(`**/alerts?tag=${tag}&range=24h`);
+    await expect.poll(() => page.locator("tbody tr[data-alert-id]").count()).toBe(5);
+  });
+
   it("the range and bucket live in the URL; 30 days are drawn per day", async () => {
     const { page } = await openConsole(browser());
     await signIn(page, await createUser("analyst"));
@@ -68,7 +89,7 @@ describe("the dashboard (issue 20)", () => {
     await page.locator("#dashboard-range").selectOption("30d");
     await page.waitForURL("**/?range=30d&bucket=day");
     const url = new URL((await requested).url());
-    expect(url.searchParams.get("group_by")).toBe("source_name,event_type");
+    expect(url.searchParams.get("group_by")).toBe("source_name,event_type,tag");
     await expect
       .poll(() =>
         page

@@ -28,7 +28,9 @@ describe("Content-Security-Policy, framing and referrer rules in Chromium", () =
     const token = await tokenFor(admin);
     const { page, cspViolations } = await openConsole(browser(), "/alerts");
     await signIn(page, admin);
-    // Raised after the queue is on screen: it can only arrive through the stream's WebSocket.
+    // Raised once the queue is on screen and the stream is live: it can only arrive through the stream's WebSocket.
+    await page.locator("main table, main .empty").first().waitFor();
+    await page.locator('.connection[data-state="live"]').waitFor();
     const id = await raiseAlert(token);
     await page.locator(`tr[data-alert-id="${id}"]`).waitFor();
     await page.getByRole("link", { name: `#${id}`, exact: true }).click();

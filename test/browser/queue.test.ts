@@ -91,6 +91,51 @@ describe("the alert queue (contract section 14)", () => {
     expect((await rowIds(page)).sort()).toEqual([found, other].sort());
   });
 
+  it("shows each alert's tags and filters by tags (all must hold), in the URL; a row's tag adds itself; live too", async () => {
+    const admin = await createUser("admin");
+    const token = await tokenFor(admin);
+    const t = `q-${crypto.randomUUID().slice(0, 8)}`;
+    const both = await raiseAlert(token, { tags: [t, `${t}.x`] });
+    const one = await raiseAlert(token, { tags: [t] });
+    const none = await raiseAlert(token);
+
+    const { page } = await openConsole(browser(), "/alerts");
+    await signIn(page, await createUser("analyst"));
+    const tagsOf = (id: number) => page.locator(`tr[data-alert-id="${id}"] .tags li`).allTextContents();
+    await page.locator(`tr[data-alert-id="${none}"]`).waitFor();
+    expect(await tagsOf(both)).toEqual([t, `${t}.x`]);
+
+    // Typed as a person might: upper case, Enter to apply.
+    const tagsField = page.getByRole("textbox", { name: /^Tags/ });
+    await tagsField.fill(t.toUpperCase());
+    await tagsField.press("Enter");
+    await page.waitForURL(`**/alerts?tag=${t}`);
+    await page.locator(`tr[data-alert-id="${none}"]`).waitFor({ state: "detached" });
+    expect((await rowIds(page)).sort()).toEqual([both, one].sort());
+
+    // A tag on a row narrows the queue to it as well: both tags must be on the alert.
+    await page
+      .locator(`tr[data-alert-id="${both}"]`)
+      .getByRole("link", { name: `${t}.x` })
+      .click();
+    await page.waitForURL(`**/alerts?tag=${t}&tag=${t}.x`);
+    await page.locator(`tr[data-alert-id="${one}"]`).waitFor({ state: "detached" });
+    expect(await rowIds(page)).toEqual([both]);
+    expect(await tagsField.inputValue()).toBe(`${t} ${t}.x`);
+    const listed = (await (await api(`/api/alerts/?tag=${t}&tag=${t}.x`, { token })).json()) as {
+      results: { id: number }[];
+    };
+    expect(listed.results.map((a) => a.id)).toEqual([both]);
+
+    // Live: an alert with only one of the tags stays out, one with both comes in.
+    await page.locator('.connection[data-state="live"]').waitFor();
+    const half = await raiseAlert(token, { tags: [`${t}.x`] });
+    const whole = await raiseAlert(token, { tags: [`${t}.x`, t, "extra"] });
+    await page.locator(`tr[data-alert-id="${whole}"]`).waitFor();
+    expect(await rowIds(page)).toEqual([whole, both]);
+    expect(await rowIds(page)).not.toContain(half);
+  });
+
   it("an old link to the filtered queue (at /, before the dashboard) still opens the queue", async () => {
     const { page } = await openConsole(browser(), "/?status=Open");
     await signIn(page, await createUser("analyst"));
@@ -139,7 +184,7 @@ describe("the alert queue (contract section 14)", () => {
     // Both alerts are on the unfiltered first page: the filtered page has come once the other has gone.
     await page.locator(`tr[data-alert-id="${unassigned}"]`).waitFor({ state: "detached" });
     await page.locator(`tr[data-alert-id="${mine}"]`).waitFor();
-    expect(new Set(await column(page, 7))).toEqual(new Set([analyst.username]));
+    expect(new Set(await column(page, 8))).toEqual(new Set([analyst.username]));
 
     await page.getByLabel("Assignee").selectOption("none");
     await page.locator(`tr[data-alert-id="${unassigned}"]`).waitFor();

@@ -2,14 +2,19 @@ import { sql } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { createDb } from "../../src/db/client";
-import { api, raiseAlert, tokenFor } from "./api";
+import { api, createRule, deleteRulesOf, raiseAlert, tokenFor } from "./api";
 import { createUser, openConsole, shoot, signIn, useBrowser } from "./helpers";
 
 const browser = useBrowser();
 
 /** A morning's worth of alerts, as a SOC would see them. */
 const SCENE = [
-  { source_name: "waf-eu-1", event_type: "sql_injection", description: "UNION-based probe on /api/v2/orders" },
+  {
+    source_name: "waf-eu-1",
+    event_type: "sql_injection",
+    description: "UNION-based probe on /api/v2/orders",
+    tags: ["env:prod", "pci"],
+  },
   { source_name: "ids-core-02", event_type: "port_scan", description: "SYN scan of 1,024 ports from 198.51.100.23" },
   {
     source_name: "mail-gw-01",
@@ -28,6 +33,7 @@ const SCENE = [
     event_type: "dcsync",
     severity: "Critical",
     description: "Directory replication requested by non-DC host WS-2231",
+    tags: ["crown-jewels"],
   },
   { source_name: "fw-edge-01", event_type: "brute_force", description: "50 failed SSH logins for root in 60 s" },
   {
@@ -37,6 +43,7 @@ const SCENE = [
     description: "Mass renames to .lockbit on \\\\finance\\share by outlook.exe child process",
     dedup_key: "edr:laptop-113:lockbit",
     metadata: { host: "laptop-113", user: "m.keller", process: "rundll32.exe", files_renamed: 1843 },
+    tags: ["env:prod", "finance"],
   },
 ];
 const STATUSES = ["Resolved", "Acknowledged", "Investigating", "Acknowledged", "Open", "Investigating", "Open", "Open"];
@@ -171,6 +178,68 @@ describe("README screenshots (issue 12)", () => {
       await api(`/api/webhooks/${hook.id}/`, { method: "DELETE", token });
     }
   });
+
+  it("the rules page, with a rule open and samples tested against it", async () => {
+    const admin = await createUser("admin");
+    const token = await tokenFor(admin);
+    // Rules are global: these match only sources no other test sends, and are deleted below.
+    try {
+      await createRule(token, {
+        name: "Scanner port scans are Low",
+        description: "The weekly vulnerability scan: expected, never worth an alert",
+        conditions: [
+          { field: "source_name", op: "eq", value: "vuln-scanner-01" },
+          { field: "event_type", op: "eq", value: "port_scan" },
+        ],
+        actions: { set_severity: "Low", stop: true },
+      });
+      const pci = await createRule(token, {
+        name: "PCI segment: tag it, one alert per host",
+        conditions: [
+          { field: "metadata.segment", op: "eq", value: "pci" },
+          { field: "source_name", op: "glob", value: "pci-fw-*" },
+        ],
+        actions: { add_tags: ["pci"], set_dedup_key: "{source_name}:{event_type}:{metadata.host}" },
+      });
+      await createRule(token, {
+        name: "Admin login brute force",
+        description: "Three failed admin logins from one source within 5 minutes",
+        conditions: [
+          { field: "event_type", op: "eq", value: "admin_login_failed" },
+          { field: "source_name", op: "glob", value: "idp-eu-*" },
+        ],
+        actions: { set_severity: "High" },
+        threshold: { count: 3, within_seconds: 300, group_by: ["source_name"] },
+      });
+      await createRule(token, {
+        name: "Lab sensors are noise",
+        enabled: false,
+        conditions: [
+          { field: "tags", op: "in", value: ["lab", "staging"] },
+          { field: "source_name", op: "glob", value: "lab-*" },
+        ],
+        actions: { suppress: true },
+      });
+
+      const { page } = await openConsole(browser(), "/rules");
+      await signIn(page, admin);
+      await page.locator(`tr[data-rule-id="${pci.id}"]`).getByRole("button", { name: "Edit" }).click();
+      const login = { source_name: "pci-fw-02", event_type: "login_failed", severity: "High" };
+      const samples = [
+        { ...login, metadata: { segment: "pci", host: "db-7" } },
+        { ...login, metadata: { segment: "pci", host: "db-7" } },
+        { ...login, severity: "Medium", metadata: { segment: "pci", host: "db-9" } },
+        { source_name: "vuln-scanner-01", event_type: "port_scan", severity: "High" },
+      ];
+      await page.getByLabel("Sample events").fill(`[\n${samples.map((e) => JSON.stringify(e)).join(",\n")}\n]`);
+      await page.getByRole("button", { name: "Test", exact: true }).click();
+      await page.locator("tr[data-sample]").nth(3).waitFor();
+      const png = await page.screenshot({ ...shoot("console-rules.png"), fullPage: true });
+      expect(png.subarray(1, 4).toString()).toBe("PNG");
+    } finally {
+      await deleteRulesOf(token, [admin.username]);
+    }
+  });
 });
 
 /** Lets charts measure their width and draw (one more frame after the data arrived). */
@@ -180,6 +249,7 @@ async function settle(page: Page): Promise<void> {
 
 const SOURCES = ["fw-edge-01", "fw-edge-02", "ids-core-02", "waf-eu-1", "idp-okta", "mail-gw-01", "vpn-gw-2"];
 const TYPES = ["brute_force", "port_scan", "sql_injection", "impossible_travel", "phishing_click"];
+const TAGS = ["env:prod", "pci", "crown-jewels", "team:blue"];
 
 /**
  * Forty alerts moved back over the last day, some acknowledged and resolved after a while, so
@@ -192,6 +262,7 @@ async function spreadOverADay(token: string): Promise<void> {
     const id = await raiseAlert(token, {
       source_name: SOURCES[(i * i) % SOURCES.length],
       event_type: TYPES[i % TYPES.length],
+      tags: TAGS.filter((_, t) => (i + t) % (t + 2) === 0),
       ...(critical ? { severity: "Critical", description: "Credential dumping tool seen on a domain controller" } : {}),
     });
     const hoursAgo = (i * 7) % 23;

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from "hono/jsx/dom";
 import { describe } from "../api/problem";
 import { readJson } from "../api/session";
-import type { Alert } from "../api/types";
+import type { Alert, OpenedByRule } from "../api/types";
 import { useServices } from "../context";
-import { isSnoozed } from "../queue/filters";
+import { filtersFrom, isSnoozed, queueHref } from "../queue/filters";
 import { lastQueue, navigate } from "../router";
-import { ErrorText, SeverityBadge, StatusBadge, Time, Untrusted } from "../ui/bits";
+import { describeThreshold } from "../rules/draft";
+import { ErrorText, SeverityBadge, StatusBadge, Tags, Time, Untrusted } from "../ui/bits";
 import { usePageHeading } from "../ui/use-page-heading";
 import { EventDetails } from "./EventDetails";
 import { GroupedEvents } from "./GroupedEvents";
@@ -13,6 +14,20 @@ import { History } from "./History";
 import { Notes } from "./Notes";
 import { Snooze } from "./Snooze";
 import { type AlertChange, Triage } from "./Triage";
+
+/** The rule that decided this alert opens, as it was then (a threshold rule with its threshold). */
+function OpenedBy({ rule }: { rule: OpenedByRule | null }) {
+  if (!rule) return <span class="muted">No rule (Vigil itself)</span>;
+  return (
+    <>
+      <a href="/rules">
+        {rule.threshold ? "threshold rule" : "rule"} #{rule.id}
+      </a>{" "}
+      <Untrusted text={rule.name} />
+      {rule.threshold && <span class="muted">: {describeThreshold(rule.threshold)}</span>}
+    </>
+  );
+}
 
 function Summary({ alert }: { alert: Alert }) {
   return (
@@ -31,6 +46,14 @@ function Summary({ alert }: { alert: Alert }) {
       <dd>{alert.event_count}</dd>
       <dt>Dedup key</dt>
       <dd>{alert.dedup_key ? <code>{alert.dedup_key}</code> : <span class="muted">—</span>}</dd>
+      <dt>Tags</dt>
+      <dd>
+        <Tags tags={alert.tags} href={(tag) => queueHref(filtersFrom(new URLSearchParams({ tag })))} />
+      </dd>
+      <dt>Opened by</dt>
+      <dd>
+        <OpenedBy rule={alert.opened_by_rule} />
+      </dd>
       <dt>Raised</dt>
       <dd>
         <Time iso={alert.created_at} />

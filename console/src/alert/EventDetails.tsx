@@ -1,9 +1,12 @@
 import type { EventView } from "../api/types";
-import { SeverityBadge, Time, Untrusted } from "../ui/bits";
+import { SeverityBadge, Tags, Time, Untrusted } from "../ui/bits";
 import { formatValue } from "../ui/format";
 import { Scroll } from "../ui/Scroll";
 
-/** The event that opened the alert: every field, and its metadata as a key/value table. */
+/**
+ * The event that opened the alert: every field, what the rules did to it (its tags, the rules
+ * applied in order), and its metadata as a key/value table.
+ */
 export function EventDetails({ event }: { event: EventView }) {
   const metadata = Object.entries(event.metadata);
   return (
@@ -34,6 +37,24 @@ export function EventDetails({ event }: { event: EventView }) {
         <dd class="prose">
           {event.description ? <Untrusted text={event.description} /> : <span class="muted">None given</span>}
         </dd>
+        <dt>Tags</dt>
+        <dd>
+          <Tags tags={event.tags} />
+        </dd>
+        <dt>Rules applied</dt>
+        <dd>
+          {event.rules_applied.length ? (
+            event.rules_applied.map((id) => `#${id}`).join(", ")
+          ) : (
+            <span class="muted">None</span>
+          )}
+        </dd>
+        {event.suppressed_by_rule !== null && (
+          <>
+            <dt>Suppressed by</dt>
+            <dd>rule #{event.suppressed_by_rule}</dd>
+          </>
+        )}
       </dl>
       <h3>Metadata</h3>
       {metadata.length === 0 ? (

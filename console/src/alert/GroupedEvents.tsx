@@ -1,5 +1,5 @@
 import type { EventView } from "../api/types";
-import { ErrorText, SeverityBadge, Time, Untrusted } from "../ui/bits";
+import { ErrorText, SeverityBadge, Tags, Time, Untrusted } from "../ui/bits";
 import { Scroll } from "../ui/Scroll";
 import { usePagedList } from "../ui/use-paged-list";
 
@@ -20,6 +20,7 @@ export function GroupedEvents({ alertId, revision }: { alertId: number; revision
                 <th scope="col">Severity</th>
                 <th scope="col">Source</th>
                 <th scope="col">Description</th>
+                <th scope="col">Tags</th>
                 <th scope="col">Ingested</th>
               </tr>
             </thead>
@@ -35,6 +36,9 @@ export function GroupedEvents({ alertId, revision }: { alertId: number; revision
                   </td>
                   <td class="clip">
                     <Untrusted text={event.description} />
+                  </td>
+                  <td>
+                    <Tags tags={event.tags} />
                   </td>
                   <td>
                     <Time iso={event.created_at} />

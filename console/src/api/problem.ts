@@ -37,9 +37,29 @@ export function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The sentence, then the field messages of a 400 (e.g. "... timeout_seconds: Must be at least 60."). */
-export function explain(error: unknown): string {
+/**
+ * The sentence, then the field messages of a 400 (e.g. "... timeout_seconds: Must be at least
+ * 60."), leaving out those of fields the form shows next to the field itself (`placed`).
+ */
+export function explain(error: unknown, placed: (field: string) => boolean = () => false): string {
   if (!(error instanceof ApiProblem)) return describe(error);
-  const fields = Object.entries(error.errors).map(([field, messages]) => `${field}: ${messages.join(" ")}`);
+  const fields = Object.entries(error.errors)
+    .filter(([field]) => !placed(field))
+    .map(([field, messages]) => `${field}: ${messages.join(" ")}`);
   return [error.detail, ...fields].join(" ");
+}
+
+/** A 400's messages by field path (`conditions.0.value`), as the API names them. */
+export type FieldErrors = Record<string, string[]>;
+
+/** Whether the field path `field` is `path` or below it (`conditions.0.value` is under `conditions`). */
+export const isUnder = (field: string, path: string) => field === path || field.startsWith(`${path}.`);
+
+/** The messages at `path` and below it, a deeper one prefixed with the rest of its path (`value.1: ...`). */
+export function messagesAt(errors: FieldErrors, path: string): string[] {
+  return Object.entries(errors).flatMap(([key, messages]) => {
+    if (key === path) return messages;
+    if (!isUnder(key, path)) return [];
+    return messages.map((m) => `${key.slice(path.length + 1)}: ${m}`);
+  });
 }

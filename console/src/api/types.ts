@@ -20,7 +20,15 @@ export type EventView = {
   metadata: Record<string, unknown>;
   created_at: string;
   alert: { id: number; status: AlertStatus } | null;
+  /** The sensor's and those its rules added, sorted. */
+  tags: string[];
+  /** The rules whose actions applied to it, in evaluation order. */
+  rules_applied: number[];
+  suppressed_by_rule: number | null;
 };
+
+/** The rule that opened an alert, as that rule was then. */
+export type OpenedByRule = { id: number; name: string; threshold: Threshold | null };
 
 export type Alert = {
   id: number;
@@ -37,6 +45,9 @@ export type Alert = {
   assignee: string | null;
   /** While in the future: hidden from status queues, grouped events push nothing. */
   snoozed_until: string | null;
+  /** The union of its events' tags, sorted. */
+  tags: string[];
+  opened_by_rule: OpenedByRule | null;
 };
 
 export type Note = { id: number; alert_id: number; author: string; body: string; created_at: string };
@@ -52,11 +63,12 @@ export type HistoryEntry = {
   reason: string | null;
 };
 
-export const MATCHER_FIELDS = ["source_name", "event_type", "severity", "dedup_key"] as const;
-export const MATCHER_OPS = ["eq", "ne", "in", "glob"] as const;
+/** The matcher language silences and rules share; `metadata.<key>` is a field too. */
+export const MATCHER_FIELDS = ["source_name", "event_type", "severity", "dedup_key", "tags"] as const;
+export const MATCHER_OPS = ["eq", "ne", "in", "glob", "exists"] as const;
 export type MatcherOp = (typeof MATCHER_OPS)[number];
-/** `field` is one of MATCHER_FIELDS or `metadata.<key>`. */
-export type Matcher = { field: string; op: MatcherOp; value: string | string[] };
+/** `field` is one of MATCHER_FIELDS or `metadata.<key>`; `exists` takes a boolean. */
+export type Matcher = { field: string; op: MatcherOp; value?: string | string[] | boolean };
 
 export type SilenceState = "pending" | "active" | "expired";
 export type Silence = {
@@ -102,7 +114,7 @@ export type StatsBucket = {
   mean_seconds_to_acknowledge: number | null;
   mean_seconds_to_resolve: number | null;
 };
-export const STATS_GROUPINGS = ["source_name", "event_type"] as const;
+export const STATS_GROUPINGS = ["source_name", "event_type", "tag"] as const;
 export type StatsGrouping = (typeof STATS_GROUPINGS)[number];
 export type GroupCount = { key: string; count: number };
 export type Stats = {
@@ -141,6 +153,9 @@ export const WEBHOOK_EVENTS = [
   "silence.ended",
   "heartbeat.late",
   "heartbeat.ok",
+  "rule.created",
+  "rule.updated",
+  "rule.deleted",
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export type Webhook = {
@@ -178,4 +193,49 @@ export type AuditEntry = {
   target: { type: "user" | "key" | "webhook"; id: number; name: string };
   from: string | null;
   to: string | null;
+};
+
+export const SEVERITIES = ["Low", "Medium", "High", "Critical"] as const satisfies readonly Severity[];
+
+/** What a rule does to an event its conditions match, applied in this order. */
+export type RuleActions = {
+  set_severity?: Severity;
+  add_tags?: string[];
+  /** A template: literal text and `{field}` placeholders. */
+  set_dedup_key?: string;
+  suppress?: true;
+  alert?: true;
+  stop?: true;
+};
+export type Threshold = { count: number; within_seconds: number; group_by?: string[] };
+export type Rule = {
+  id: number;
+  name: string;
+  description: string;
+  /** Evaluation order, from 1; the built-in rule's is always the last. */
+  position: number;
+  enabled: boolean;
+  builtin: boolean;
+  conditions: Matcher[];
+  actions: RuleActions;
+  threshold: Threshold | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+/** POST /api/rules/test/: per sample, what storing it would do and the event as it would be stored. */
+export type RuleTestResult = {
+  index: number;
+  matched: boolean;
+  outcome: "opens_alert" | "joins_alert" | "silenced" | "suppressed" | "no_alert";
+  alert: { id: number | null; dedup_key: string | null } | null;
+  event: {
+    severity: Severity;
+    dedup_key: string | null;
+    silenced_by: number | null;
+    tags: string[];
+    rules_applied: number[];
+    suppressed_by_rule: number | null;
+  };
 };

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "hono/jsx/dom";
 import { describe } from "../api/problem";
 import { readJson } from "../api/session";
-import { ALERT_STATUSES, type Stats } from "../api/types";
+import { ALERT_STATUSES, type Stats, type StatsGrouping } from "../api/types";
 import { BarList } from "../charts/BarList";
 import { Lines } from "../charts/Lines";
 import { StackedBars } from "../charts/StackedBars";
@@ -29,6 +29,37 @@ import {
 // this long after the first such change: a busy queue refreshes them at most this often (each
 // fetch is one scan of the range's alerts), and never waits longer.
 const REFRESH_AFTER_MS = 5000;
+
+/** The top-10 lists, one per grouping the dashboard asks for, each entry linking to the queue filtered by it. */
+const TOP_LISTS: {
+  grouping: StatsGrouping;
+  title: string;
+  label: string;
+  empty: string;
+  filter: (key: string) => Record<string, string>;
+}[] = [
+  {
+    grouping: "source_name",
+    title: "Loudest sources",
+    label: "Top 10 sources by alerts raised",
+    empty: "No alerts in this range.",
+    filter: (q) => ({ q }),
+  },
+  {
+    grouping: "event_type",
+    title: "Most frequent event types",
+    label: "Top 10 event types by alerts raised",
+    empty: "No alerts in this range.",
+    filter: (q) => ({ q }),
+  },
+  {
+    grouping: "tag",
+    title: "Top tags",
+    label: "Top 10 tags by alerts carrying them",
+    empty: "No tagged alerts in this range.",
+    filter: (tag) => ({ tag }),
+  },
+];
 
 /** A link to the queue showing what a figure counts: the same range, plus `extra`. */
 function queueLink(range: TimeRange, extra: Record<string, string> = {}): string {
@@ -101,8 +132,8 @@ function SeriesTable({ stats, bucket }: { stats: Stats; bucket: Bucket }) {
 }
 
 /**
- * `/`: how many alerts, how severe, where they stand, how fast they are handled, which sources
- * and types are loudest, over a range; new alerts from the stream are counted as they come.
+ * `/`: how many alerts, how severe, where they stand, how fast they are handled, which sources,
+ * types and tags are most frequent, over a range; new alerts from the stream are counted as they come.
  */
 export function DashboardPage({ query }: { query: URLSearchParams }) {
   const { session, stream } = useServices();
@@ -237,22 +268,16 @@ export function DashboardPage({ query }: { query: URLSearchParams }) {
               label={`Mean time to acknowledge ${formatDuration(stats.mean_seconds_to_acknowledge)}, to resolve ${formatDuration(stats.mean_seconds_to_resolve)}, per ${view.bucket}.`}
             />
           </section>
-          <section aria-labelledby="sources-title">
-            <h2 id="sources-title">Loudest sources</h2>
-            <BarList
-              label="Top 10 sources by alerts raised"
-              empty="No alerts in this range."
-              items={(stats.groups?.source_name ?? []).map((g) => ({ ...g, href: link({ q: g.key }) }))}
-            />
-          </section>
-          <section aria-labelledby="types-title">
-            <h2 id="types-title">Most frequent event types</h2>
-            <BarList
-              label="Top 10 event types by alerts raised"
-              empty="No alerts in this range."
-              items={(stats.groups?.event_type ?? []).map((g) => ({ ...g, href: link({ q: g.key }) }))}
-            />
-          </section>
+          {TOP_LISTS.map((top) => (
+            <section aria-labelledby={`${top.grouping}-title`}>
+              <h2 id={`${top.grouping}-title`}>{top.title}</h2>
+              <BarList
+                label={top.label}
+                empty={top.empty}
+                items={(stats.groups?.[top.grouping] ?? []).map((g) => ({ ...g, href: link(top.filter(g.key)) }))}
+              />
+            </section>
+          ))}
         </div>
       )}
     </>

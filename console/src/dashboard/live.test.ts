@@ -28,6 +28,7 @@ const stats = (): Stats => ({
       { key: "fw-2", count: 1 },
     ],
     event_type: [{ key: "port_scan", count: 3 }],
+    tag: [{ key: "pci", count: 1 }],
   },
 });
 
@@ -38,6 +39,7 @@ const alert = (fields: Partial<Alert> = {}, event: Partial<Alert["event"]> = {})
     assignee: null,
     created_at: "2026-11-24T12:10:00.000000Z",
     event: { source_name: "fw-2", event_type: "dcsync", ...event },
+    tags: [],
     ...fields,
   }) as Alert;
 
@@ -63,6 +65,14 @@ describe("counting a newly raised alert on the dashboard", () => {
       { key: "port_scan", count: 3 },
       { key: "dcsync", count: 1 },
     ]);
+  });
+
+  it("counts it once in each of its tags, and an untagged one in none", () => {
+    expect(countCreated(stats(), alert({ tags: ["env:prod", "pci"] }), view, NOW).groups?.tag).toEqual([
+      { key: "pci", count: 2 },
+      { key: "env:prod", count: 1 },
+    ]);
+    expect(countCreated(stats(), alert(), view, NOW).groups?.tag).toEqual([{ key: "pci", count: 1 }]);
   });
 
   it("an assigned or already moved alert is not 'unassigned open'; one outside the range counts nowhere", () => {

@@ -1,4 +1,4 @@
-import type { Alert, GroupCount, Stats, StatsBucket } from "../api/types";
+import type { Alert, GroupCount, Stats, StatsBucket, StatsGrouping } from "../api/types";
 import { STATS_GROUPINGS } from "../api/types";
 import { inRange } from "../ui/range";
 import { type Bucket, bucketMs, bucketStart, type DashboardView, TOP } from "./view";
@@ -43,6 +43,13 @@ function countInGroup(groups: GroupCount[], key: string): GroupCount[] {
   return next.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
+/** The groups an alert counts in, per grouping, as the server groups it: once in each of its tags. */
+const GROUP_KEYS: Record<StatsGrouping, (alert: Alert) => string[]> = {
+  source_name: (alert) => [alert.event.source_name],
+  event_type: (alert) => [alert.event.event_type],
+  tag: (alert) => alert.tags,
+};
+
 /**
  * The figures with a newly raised alert counted, as the server would count it, so the dashboard
  * moves the moment the stream says so. Changes to existing alerts (status, means) are left to a
@@ -60,7 +67,7 @@ export function countCreated(stats: Stats, alert: Alert, view: DashboardView, no
     unassigned_open: stats.unassigned_open + (alert.status === "Open" && !alert.assignee ? 1 : 0),
     series: stats.series && countInSeries(stats.series, alert, view.bucket),
     groups: Object.fromEntries(
-      STATS_GROUPINGS.map((g) => [g, countInGroup(groups[g] ?? [], alert.event[g])]),
+      STATS_GROUPINGS.map((g) => [g, GROUP_KEYS[g](alert).reduce(countInGroup, groups[g] ?? [])]),
     ) as Stats["groups"],
   };
 }

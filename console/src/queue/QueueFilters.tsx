@@ -2,21 +2,25 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { ALERT_SEVERITIES, ALERT_STATUSES } from "../api/types";
 import { navigate } from "../router";
 import { RangePicker } from "../ui/RangePicker";
-import { type QueueFilters, queueHref, searchable } from "./filters";
+import { type QueueFilters, queueHref, searchable, tagsFrom } from "./filters";
 
 const SOMEONE = "user";
 
 /**
- * Each change applies at once (and lands in the URL); the search box and the username field
- * apply on Enter. `/` jumps to the search box (see use-queue-keys.ts).
+ * Each change applies at once (and lands in the URL); the search box, the tags and the username
+ * field apply on Enter or Apply (with more than one text field, a form without a submit button
+ * ignores Enter). `/` jumps to the search box (see use-queue-keys.ts).
  */
 export function QueueFilterBar({ filters, onReload }: { filters: QueueFilters; onReload: () => void }) {
   const named = !["", "me", "none"].includes(filters.assignee);
   const [choice, setChoice] = useState(named ? SOMEONE : filters.assignee);
   const [q, setQ] = useState(filters.q);
+  const shownTags = filters.tags.join(" ");
+  const [tags, setTags] = useState(shownTags);
   // Back and Forward change the filters under us.
   useEffect(() => setChoice(named ? SOMEONE : filters.assignee), [named, filters.assignee]);
   useEffect(() => setQ(filters.q), [filters.q]);
+  useEffect(() => setTags(shownTags), [shownTags]);
   const apply = (change: Partial<QueueFilters>) => navigate(queueHref({ ...filters, ...change, page: 1 }));
   const value = (event: Event) => (event.target as HTMLSelectElement | HTMLInputElement).value;
 
@@ -35,7 +39,11 @@ export function QueueFilterBar({ filters, onReload }: { filters: QueueFilters; o
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
     const username = form.get("assignee_name");
-    apply({ q: q.trim(), ...(username === null ? {} : { assignee: String(username).trim() }) });
+    apply({
+      q: q.trim(),
+      tags: tagsFrom([tags]),
+      ...(username === null ? {} : { assignee: String(username).trim() }),
+    });
   };
 
   return (
@@ -53,6 +61,19 @@ export function QueueFilterBar({ filters, onReload }: { filters: QueueFilters; o
         />
         <span id="search-hint" class="hint">
           {q.trim() && !searchable(q) ? "Type a word of 3 or more characters." : "Every word must match."}
+        </span>
+      </label>
+      <label class="tag-filter">
+        Tags
+        <input
+          name="tags"
+          value={tags}
+          placeholder="pci env:prod"
+          aria-describedby="tags-hint"
+          onInput={(e: Event) => setTags(value(e))}
+        />
+        <span id="tags-hint" class="hint">
+          All must be on the alert. Enter to apply.
         </span>
       </label>
       <label>
@@ -99,6 +120,7 @@ export function QueueFilterBar({ filters, onReload }: { filters: QueueFilters; o
         </label>
       )}
       <RangePicker id="queue-range" range={filters.range} allowAll onChange={(range) => apply({ range })} />
+      <button type="submit">Apply</button>
       <button type="button" onClick={onReload}>
         Reload
       </button>

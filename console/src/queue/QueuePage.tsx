@@ -7,7 +7,7 @@ import { navigate, rememberQueue } from "../router";
 import { ErrorText } from "../ui/bits";
 import { usePageHeading } from "../ui/use-page-heading";
 import { BULK_ACTIONS, type BulkAction, summarize } from "./bulk";
-import { alertsRequest, filtersFrom, PAGE_SIZE, type QueueFilters, queueHref } from "./filters";
+import { alertsRequest, filtersFrom, PAGE_SIZE, type QueueFilters, queueHref, tagsFrom } from "./filters";
 import { applyToPage, type QueuePage as QueuePageData } from "./live";
 import { QueueFilterBar } from "./QueueFilters";
 import { QueueTable } from "./QueueTable";
@@ -192,6 +192,7 @@ export function QueuePage({ query }: { query: URLSearchParams }) {
             alerts={page.alerts}
             fresh={fresh}
             cursor={cursor}
+            tagHref={(tag) => queueHref({ ...filters, tags: tagsFrom([...filters.tags, tag]), page: 1 })}
             outcomes={outcomes}
             selection={
               admin

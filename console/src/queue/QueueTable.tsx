@@ -1,5 +1,5 @@
 import type { Alert, BulkResult } from "../api/types";
-import { SeverityBadge, StatusBadge, Time, Untrusted } from "../ui/bits";
+import { SeverityBadge, StatusBadge, Tags, Time, Untrusted } from "../ui/bits";
 import { Scroll } from "../ui/Scroll";
 
 export type Selection = {
@@ -30,6 +30,7 @@ export function QueueTable({
   alerts,
   fresh,
   cursor,
+  tagHref,
   selection,
   outcomes,
 }: {
@@ -37,6 +38,8 @@ export function QueueTable({
   fresh: ReadonlySet<number>;
   /** The row j/k moved to. */
   cursor: number | null;
+  /** The queue filtered by one more tag. */
+  tagHref: (tag: string) => string;
   selection: Selection | null;
   outcomes: ReadonlyMap<number, BulkResult>;
 }) {
@@ -67,6 +70,9 @@ export function QueueTable({
             <th scope="col">Source</th>
             <th scope="col" class="wide">
               Type
+            </th>
+            <th scope="col" class="wide">
+              Tags
             </th>
             <th scope="col" class="num wide">
               Events
@@ -114,6 +120,9 @@ export function QueueTable({
               </td>
               <td class="clip wide">
                 <Untrusted text={alert.event.event_type} />
+              </td>
+              <td class="wide">
+                <Tags tags={alert.tags} href={tagHref} />
               </td>
               <td class="num wide">{alert.event_count}</td>
               <td>{alert.assignee ? <Untrusted text={alert.assignee} /> : <span class="muted">—</span>}</td>

@@ -8,9 +8,10 @@ type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
 /**
  * The queue's filters, in one place: they live in the console's own URL
- * (`/alerts?q=ssh&status=Open&severity=Critical,High&assignee=me&range=24h&page=2`), so a view
- * can be bookmarked, shared and reached with Back, and they name the API's parameters.
- * `assignee` is "" (anyone), "me", "none" (unassigned) or a username; `severities` empty is any.
+ * (`/alerts?q=ssh&status=Open&severity=Critical,High&assignee=me&tag=pci&range=24h&page=2`), so
+ * a view can be bookmarked, shared and reached with Back, and they name the API's parameters.
+ * `assignee` is "" (anyone), "me", "none" (unassigned) or a username; `severities` empty is any;
+ * `tags` must all be on an alert (`tag` repeated, as the API takes it).
  * A new filter is a field here, a line in each of the functions below, and a control in
  * QueueFilters.tsx.
  */
@@ -19,9 +20,20 @@ export type QueueFilters = {
   status: AlertStatus | "";
   severities: AlertSeverity[];
   assignee: string;
+  tags: string[];
   range: TimeRange;
   page: number;
 };
+
+/** The API's tag rule and its most tags in a filter: others are dropped rather than sent for a 400. */
+const TAG = /^[a-z0-9:_.-]{1,64}$/;
+const MAX_TAG_FILTERS = 10;
+
+/** Tags as typed or linked (`PCI, env:prod`): lower case, valid, once each, at most ten. */
+export function tagsFrom(values: string[]): string[] {
+  const tags = values.flatMap((v) => v.toLowerCase().split(/[\s,]+/)).filter((t) => TAG.test(t));
+  return [...new Set(tags)].slice(0, MAX_TAG_FILTERS);
+}
 
 const oneOf = <T extends string>(allowed: readonly T[], value: string | null): T | "" =>
   allowed.find((v) => v === value) ?? "";
@@ -34,6 +46,7 @@ export function filtersFrom(query: URLSearchParams): QueueFilters {
     status: oneOf(ALERT_STATUSES, query.get("status")),
     severities: ALERT_SEVERITIES.filter((s) => severities.includes(s)),
     assignee: (query.get("assignee") ?? "").trim(),
+    tags: tagsFrom(query.getAll("tag")),
     range: rangeFrom(query, { kind: "all" }),
     page: Number.isInteger(page) && page > 1 ? page : 1,
   };
@@ -48,6 +61,7 @@ function params(filters: QueueFilters): URLSearchParams {
   if (filters.status) query.set("status", filters.status);
   if (filters.severities.length) query.set("severity", filters.severities.join(","));
   if (filters.assignee) query.set("assignee", filters.assignee);
+  for (const tag of filters.tags) query.append("tag", tag);
   writeRange(filters.range, query);
   if (filters.page > 1) query.set("page", String(filters.page));
   return query;
@@ -100,6 +114,7 @@ export function matches(alert: Alert, filters: QueueFilters, username: string, s
   // A status queue hides snoozed alerts (the API's default for `snoozed`).
   if (filters.status && isSnoozed(alert)) return false;
   if (filters.severities.length && !filters.severities.some((s) => s === alert.severity)) return false;
+  if (!filters.tags.every((t) => alert.tags.includes(t))) return false;
   if (!inRange(alert.created_at, filters.range, Date.now())) return false;
   switch (filters.assignee) {
     case "":

@@ -1,8 +1,11 @@
 import { useEffect, useState } from "hono/jsx/dom";
-import { describe } from "../api/problem";
+import { describe, isUnder } from "../api/problem";
 import { expectNoContent, readJson } from "../api/session";
-import { type Alert, MATCHER_FIELDS, MATCHER_OPS, type MatcherOp, type Silence } from "../api/types";
+import type { Alert, Silence } from "../api/types";
 import { useServices } from "../context";
+import { MatcherFields } from "../matchers/MatcherFields";
+import { MatcherList } from "../matchers/MatcherList";
+import { blankRow, type MatcherRow, rowsFromAlert, toMatchers } from "../matchers/matchers";
 import { ErrorText, Notice, Time, Untrusted } from "../ui/bits";
 import { FormPanel } from "../ui/FormPanel";
 import { ListTable } from "../ui/ListTable";
@@ -10,7 +13,6 @@ import { StateFilter } from "../ui/StateFilter";
 import { useAction } from "../ui/use-action";
 import { useListPage } from "../ui/use-list-page";
 import { usePageHeading } from "../ui/use-page-heading";
-import { describeMatcher, type MatcherRow, rowsFromAlert, toMatchers } from "./matchers";
 
 const STATES = ["active", "pending", "expired"] as const;
 const DURATIONS = [
@@ -29,11 +31,9 @@ function NewSilence({ initial, onCreated }: { initial: MatcherRow[]; onCreated: 
   const [rows, setRows] = useState<MatcherRow[]>(initial);
   const [hours, setHours] = useState(4);
   const [comment, setComment] = useState("");
-  const action = useAction();
+  const action = useAction((field) => isUnder(field, "matchers"));
   useEffect(() => setRows(initial), [initial]);
 
-  const edit = (index: number, patch: Partial<MatcherRow>) =>
-    setRows((current) => current.map((row, i) => (i === index ? { ...row, ...patch } : row)));
   const value = (e: Event) => (e.target as HTMLInputElement | HTMLSelectElement).value;
 
   const submit = () =>
@@ -55,65 +55,22 @@ function NewSilence({ initial, onCreated }: { initial: MatcherRow[]; onCreated: 
       action={action}
       onSubmit={() => void submit()}
       intro={
-        <>
-          <p class="muted small">
-            Matching events are stored but raise, escalate and notify nothing until it ends. All matchers must hold;
-            `glob` takes * and ?; `in` takes a comma-separated list; a field may be metadata.&lt;key&gt;.
-          </p>
-          <datalist id="matcher-fields">
-            {MATCHER_FIELDS.map((f) => (
-              <option value={f} />
-            ))}
-          </datalist>
-        </>
+        <p class="muted small">
+          Matching events are stored but raise, escalate and notify nothing until it ends. All matchers must hold;
+          `glob` takes * and ?; `in` takes a comma-separated list; a field may be metadata.&lt;key&gt;.
+        </p>
       }
     >
-      <fieldset class="matchers">
-        <legend>Matchers</legend>
-        {rows.map((row, i) => (
-          <div class="matcher-row" key={i}>
-            <label for={`matcher-field-${i}`} class="sr-only">
-              Field {i + 1}
-            </label>
-            <input
-              id={`matcher-field-${i}`}
-              list="matcher-fields"
-              value={row.field}
-              onInput={(e: Event) => edit(i, { field: value(e) })}
-            />
-            <label for={`matcher-op-${i}`} class="sr-only">
-              Operator {i + 1}
-            </label>
-            <select
-              id={`matcher-op-${i}`}
-              value={row.op}
-              onChange={(e: Event) => edit(i, { op: value(e) as MatcherOp })}
-            >
-              {MATCHER_OPS.map((op) => (
-                <option value={op}>{op}</option>
-              ))}
-            </select>
-            <label for={`matcher-value-${i}`} class="sr-only">
-              Value {i + 1}
-            </label>
-            <input id={`matcher-value-${i}`} value={row.value} onInput={(e: Event) => edit(i, { value: value(e) })} />
-            <button
-              type="button"
-              disabled={rows.length === 1}
-              onClick={() => setRows((current) => current.filter((_, j) => j !== i))}
-            >
-              Remove
-            </button>
-          </div>
-        ))}
-        <button
-          type="button"
-          disabled={rows.length >= 10}
-          onClick={() => setRows((current) => [...current, { field: "source_name", op: "eq", value: "" }])}
-        >
-          Add a matcher
-        </button>
-      </fieldset>
+      <MatcherFields
+        id="matcher"
+        legend="Matchers"
+        noun="matcher"
+        rows={rows}
+        onChange={setRows}
+        min={1}
+        path="matchers"
+        errors={action.fieldErrors}
+      />
       <label for="silence-for">For</label>
       <select id="silence-for" value={String(hours)} onChange={(e: Event) => setHours(Number(value(e)))}>
         {DURATIONS.map((d) => (
@@ -137,7 +94,7 @@ export function SilencesPage({ query }: { query: URLSearchParams }) {
   const { session, me } = useServices();
   const state = STATES.find((s) => s === query.get("state")) ?? "";
   const fromAlert = query.get("alert");
-  const [initial, setInitial] = useState<MatcherRow[]>([{ field: "source_name", op: "eq", value: "" }]);
+  const [initial, setInitial] = useState<MatcherRow[]>([blankRow()]);
   const [prefillError, setPrefillError] = useState<string | null>(null);
   const {
     list,
@@ -210,15 +167,7 @@ export function SilencesPage({ query }: { query: URLSearchParams }) {
                 <span class={`badge state-${s.state}`}>{s.state}</span>
               </td>
               <td>
-                <ul class="plain">
-                  {s.matchers.map((m) => (
-                    <li>
-                      <code>
-                        <Untrusted text={describeMatcher(m)} />
-                      </code>
-                    </li>
-                  ))}
-                </ul>
+                <MatcherList matchers={s.matchers} empty="—" />
               </td>
               <td>
                 <Time iso={s.starts_at} />

@@ -3,9 +3,9 @@ import { ErrorText } from "./bits";
 import type { Action } from "./use-action";
 
 /**
- * A panel that creates something (a key, a webhook, a user, a silence, a heartbeat): its title,
- * its fields, one submit button that is off while `action` runs, and `action`'s failure as the
- * API explained it.
+ * A panel that creates or edits something (a key, a webhook, a user, a silence, a heartbeat, a
+ * rule): its title, its fields, one submit button that is off while `action` runs (and Cancel,
+ * when it can be closed), and `action`'s failure as the API explained it.
  */
 export function FormPanel({
   id,
@@ -13,7 +13,9 @@ export function FormPanel({
   submit,
   action,
   onSubmit,
+  onCancel,
   intro,
+  class: className,
   children,
 }: {
   id: string;
@@ -21,12 +23,15 @@ export function FormPanel({
   submit: string;
   action: Action;
   onSubmit: () => void;
+  onCancel?: () => void;
   /** What to read before the fields. */
   intro?: Child;
+  /** A class for the panel besides its own. */
+  class?: string;
   children: Child;
 }) {
   return (
-    <section aria-labelledby={`${id}-title`} class="triage">
+    <section aria-labelledby={`${id}-title`} class={className ? `triage ${className}` : "triage"}>
       <h2 id={`${id}-title`}>{title}</h2>
       {intro}
       <form
@@ -36,9 +41,20 @@ export function FormPanel({
         }}
       >
         {children}
-        <button type="submit" class="primary" disabled={action.busy}>
-          {submit}
-        </button>
+        {onCancel ? (
+          <div class="actions">
+            <button type="submit" class="primary" disabled={action.busy}>
+              {submit}
+            </button>
+            <button type="button" onClick={onCancel}>
+              Cancel
+            </button>
+          </div>
+        ) : (
+          <button type="submit" class="primary" disabled={action.busy}>
+            {submit}
+          </button>
+        )}
       </form>
       <ErrorText message={action.error} />
     </section>

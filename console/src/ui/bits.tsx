@@ -59,3 +59,36 @@ export function Notice({ message }: { message: string | null }) {
     </p>
   );
 }
+
+/**
+ * A field's own problems as the API named them, next to the field; the field points at it with
+ * `describedBy(id, messages)`, so a screen reader reads them with the field.
+ */
+export function FieldError({ id, messages }: { id: string; messages: string[] }) {
+  if (!messages.length) return null;
+  return (
+    <p class="field-error" id={id}>
+      {messages.join(" ")}
+    </p>
+  );
+}
+
+/** The attributes that tie a field to its FieldError, when it has one. */
+export function describedBy(id: string, messages: string[]): { "aria-invalid"?: "true"; "aria-describedby"?: string } {
+  return messages.length ? { "aria-invalid": "true", "aria-describedby": id } : {};
+}
+
+/**
+ * An item's tags as badges (tags are `[a-z0-9:_.-]`: nothing to isolate); with `href`, each is a
+ * link (to the queue filtered by it).
+ */
+export function Tags({ tags, href }: { tags: string[]; href?: (tag: string) => string }) {
+  if (!tags.length) return <span class="muted">—</span>;
+  return (
+    <ul class="tags" aria-label="Tags">
+      {tags.map((tag) => (
+        <li class="badge tag">{href ? <a href={href(tag)}>{tag}</a> : tag}</li>
+      ))}
+    </ul>
+  );
+}
