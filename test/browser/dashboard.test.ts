@@ -104,6 +104,7 @@ describe("the dashboard (issue 20)", () => {
     expect(await page.locator('option[value="hour"]').isDisabled()).toBe(true);
     await page.goBack();
     await page.waitForURL("**/?range=30d&bucket=day");
-    expect(await page.locator("#dashboard-range").inputValue()).toBe("30d");
+    // The page follows the URL when it renders again, just after the navigation.
+    await expect.poll(() => page.locator("#dashboard-range").inputValue()).toBe("30d");
   });
 });
