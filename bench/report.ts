@@ -234,6 +234,14 @@ const GOALS: { name: string; of: string; over: string; atLeast: number; units?: 
     atLeast: 0.8,
     units: "both",
   },
+  {
+    // Each claimed id is one more row and index entry written with its event.
+    name: "ECS intake with event.ids (each claimed) vs without",
+    of: "intake-ecs-ids",
+    over: "intake-ecs",
+    atLeast: 0.6,
+    units: "both",
+  },
 ];
 
 export function goalsTable(rows: Row[]): string {

@@ -78,17 +78,28 @@ const alertmanagerNotification = {
   })),
 };
 
-/** 1,000 ECS documents as NDJSON, as a log shipper batches them (event.severity 15: Low, no alerts). */
-const ecsLines = Array.from({ length: 1000 }, (_, i) =>
-  JSON.stringify({
+/** 1,000 ECS documents, as a log shipper batches them (event.severity 15: Low, no alerts). */
+const ecsDocs = (ids?: string) =>
+  Array.from({ length: 1000 }, (_, i) => ({
     "@timestamp": "2026-11-24T10:15:00.000Z",
-    event: { action: "ssh_login", category: ["authentication"], outcome: "failure", severity: 15 },
+    event: {
+      ...(ids === undefined ? {} : { id: `${ids}-${i}` }),
+      action: "ssh_login",
+      category: ["authentication"],
+      outcome: "failure",
+      severity: 15,
+    },
     host: { name: "bench-bastion-1" },
     source: { ip: `203.0.113.${i % 250}` },
     user: { name: "root" },
     message: `Failed password for root from 203.0.113.${i % 250} port ${40_000 + i} ssh2`,
-  }),
-).join("\n");
+  }));
+const ndjson = (docs: unknown[]) => docs.map((doc) => JSON.stringify(doc)).join("\n");
+const ecsLines = ndjson(ecsDocs());
+/** Each request's documents carry event.ids never sent before (this process and run's own). */
+const ecsRun = crypto.randomUUID().slice(0, 8);
+let ecsBatches = 0;
+const ecsLinesWithIds = () => ndjson(ecsDocs(`${ecsRun}-${ecsBatches++}`));
 
 /** Alert ids spread over the seeded ones (1..SEEDED_ALERTS), so reads and PATCHes do not hit one row. */
 const alertId = (i: number) => 1 + ((i * 7919) % SEEDED_ALERTS);
@@ -249,6 +260,19 @@ export function scenarios(credentials: { username: string; password: string }): 
       method: "POST",
       path: "/api/intake/ecs/",
       body: ecsLines,
+      auth: false,
+      units: { name: "events", perRequest: 1000 },
+      setup: async (ctx) => ({
+        headers: { ...(await sensorKey(ctx, ["ingest"])), "Content-Type": "application/x-ndjson" },
+      }),
+    },
+    {
+      name: "intake-ecs-ids",
+      describe: "POST /api/intake/ecs/ as intake-ecs, each document with a new event.id (claimed once per key)",
+      method: "POST",
+      path: "/api/intake/ecs/",
+      body: ecsLinesWithIds(),
+      next: () => ({ path: "/api/intake/ecs/", body: ecsLinesWithIds() }),
       auth: false,
       units: { name: "events", perRequest: 1000 },
       setup: async (ctx) => ({

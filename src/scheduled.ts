@@ -3,7 +3,7 @@ import { wakeSnoozed } from "./alerts/snooze";
 import { database } from "./db/database";
 import { type Bindings, getConfig } from "./env";
 import { RETENTION_HOURS } from "./events/idempotency";
-import { purgeIdempotencyKeys } from "./events/ingest";
+import { purgeRetryRecords } from "./events/ingest";
 import { markLate } from "./heartbeats/lateness";
 import { recoverHeartbeats, unrecoveredHeartbeats } from "./heartbeats/recovery";
 import { overdueHeartbeats } from "./heartbeats/store";
@@ -52,7 +52,7 @@ export async function runScheduled(env: Bindings): Promise<{
     await Promise.all([
       claimChanges(db, leftBehind(OUTBOX_GRACE_SECONDS)),
       requeueUnattempted(db, QUEUE_GRACE_SECONDS, REQUEUE_AGAIN_SECONDS),
-      purgeIdempotencyKeys(db, RETENTION_HOURS),
+      purgeRetryRecords(db, RETENTION_HOURS),
       purgeRuleHits(db),
       after === null ? Promise.resolve([]) : autoResolve(db, after),
       wakeSnoozed(db),

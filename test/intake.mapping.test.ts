@@ -166,6 +166,7 @@ describe("OCSF's mapping table", () => {
         occurred_at: "2020-10-08T16:41:47.000000Z",
         metadata: { ocsf: ocsfWindows4625 },
       },
+      sourceId: "dd6755af-393a-4eab-8f44-0c24f5ffc590",
     });
   });
 

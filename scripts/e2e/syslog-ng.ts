@@ -9,12 +9,18 @@ import { eventCount, eventsFrom, type Vigil } from "./vigil";
 export const SYSLOG_NG = "/usr/sbin/syslog-ng";
 
 /**
- * A stand-in for a flaky network between the shipper and Vigil, on loopback: it answers the first
- * request 503 itself (nothing reaches Vigil, as when a proxy or the edge fails) and passes every
- * later one through, counting them.
+ * A stand-in for a flaky network between the shipper and Vigil, on loopback. It fails two
+ * deliveries, each its own way: the first it answers 503 itself (nothing reaches Vigil, as when
+ * a proxy or the edge fails); the second it passes through and then loses Vigil's answer,
+ * answering 503 instead (Vigil stored the batch; the shipper cannot know, and sends it again).
+ * It passes every later one through, counting them.
  */
 async function flakyProxy(target: string) {
-  const seen = { refused: 0, passed: 0 };
+  /**
+   * `lostCreated`: how many events Vigil stored from the delivery whose answer was lost;
+   * `duplicates`: how many items Vigil answered as stored before, in the deliveries passed.
+   */
+  const seen = { refused: 0, lost: 0, lostCreated: 0, passed: 0, duplicates: 0 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -24,7 +30,9 @@ async function flakyProxy(target: string) {
         res.writeHead(503, { "Retry-After": "1" }).end();
         return;
       }
-      seen.passed++;
+      const lose = seen.lost === 0;
+      if (lose) seen.lost++;
+      else seen.passed++;
       const answer = await fetch(`${target}${req.url}`, {
         method: req.method,
         headers: Object.fromEntries(
@@ -32,8 +40,16 @@ async function flakyProxy(target: string) {
         ),
         body: Buffer.concat(chunks),
       });
+      const text = Buffer.from(await answer.arrayBuffer());
+      if (lose) {
+        seen.lostCreated = (JSON.parse(text.toString("utf8")) as { created?: number }).created ?? 0;
+        res.writeHead(503, { "Retry-After": "1" }).end();
+        return;
+      }
+      const results = (JSON.parse(text.toString("utf8")) as { results?: { duplicate?: boolean }[] }).results ?? [];
+      seen.duplicates += results.filter((r) => r.duplicate === true).length;
       res.writeHead(answer.status, { "Content-Type": answer.headers.get("Content-Type") ?? "text/plain" });
-      res.end(Buffer.from(await answer.arrayBuffer()));
+      res.end(text);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -97,9 +113,10 @@ log { source(s_ecs); destination(d_vigil); };
 }
 
 /**
- * The proof of issue 19 with the real shipper: N ECS lines written to a file, shipped by syslog-ng
- * in batches of 50 through a proxy that fails the first delivery (so syslog-ng retries that
- * batch): N events stored, each line once.
+ * The proof of issue 19 with the real shipper: N ECS lines written to a file (each with its
+ * `event.id`, as shippers give them), shipped by syslog-ng in batches of 50 through a proxy that
+ * fails two deliveries (one refused before Vigil, one stored by Vigil with its answer lost), so
+ * syslog-ng sends both batches again: N events stored, each line once.
  */
 export async function proveSyslogNg(log: (msg: string) => void, dir: string, vigil: Vigil, key: string): Promise<void> {
   const lines = 200;
@@ -129,7 +146,10 @@ export async function proveSyslogNg(log: (msg: string) => void, dir: string, vig
       .concat("\n"),
   );
   const proxy = await flakyProxy(vigil.url);
-  log(`syslog-ng: shipping ${lines} ECS lines in batches of 50; the first delivery fails (503)`);
+  log(
+    `syslog-ng: shipping ${lines} ECS lines in batches of 50; the first delivery refused (503), ` +
+      "the second stored with its answer lost (503)",
+  );
   const program = startSyslogNg(dir, linesFile, proxy.url, key);
   try {
     await waitFor(
@@ -147,10 +167,16 @@ export async function proveSyslogNg(log: (msg: string) => void, dir: string, vig
     check(events.length === lines, `${events.length} events stored for ${lines} lines`);
     check(new Set(ids).size === lines, `some line was stored twice: ${lines - new Set(ids).size} duplicates`);
     check(proxy.seen.refused === 1, `the proxy refused ${proxy.seen.refused} deliveries, not 1`);
+    check(proxy.seen.lost === 1, `the proxy lost ${proxy.seen.lost} answers, not 1`);
+    check(proxy.seen.lostCreated > 0, "the delivery whose answer was lost stored nothing: the retry proves nothing");
+    check(
+      proxy.seen.duplicates === proxy.seen.lostCreated,
+      `Vigil answered ${proxy.seen.duplicates} items as duplicates, not the ${proxy.seen.lostCreated} sent again`,
+    );
     check(/Server returned with a 5XX/.test(program.tail(200)), "syslog-ng did not report the failed delivery");
     log(
-      `  ${events.length} events, each line once; syslog-ng retried the refused batch ` +
-        `(${proxy.seen.passed} deliveries passed after 1 refused)`,
+      `  ${events.length} events, each line once; syslog-ng sent the refused batch and the one whose answer ` +
+        `was lost (${proxy.seen.lostCreated} events stored by it) again: ${proxy.seen.passed} deliveries passed`,
     );
   } catch (error) {
     console.error(`--- syslog-ng's log ---\n${program.tail()}`);

@@ -201,6 +201,34 @@ export const idempotencyKeys = pgTable(
 );
 
 /**
+ * The ids senders give their own events (ECS `event.id`, OCSF `metadata.uid`), per sending
+ * principal: a claimed id is not stored again, so a shipper retrying a batch whose answer it lost
+ * stores each event once (events/ingest.ts). Purged with the idempotency keys, after the same
+ * retention: a retry comes within minutes, not days.
+ */
+export const eventSources = pgTable(
+  "event_sources",
+  {
+    principalType: principalTypeEnum("principal_type").notNull(),
+    principalId: integer("principal_id").notNull(),
+    sourceId: text("source_id").notNull(),
+    /**
+     * The event stored for it. No foreign key: its check would lock each event row it names (FOR
+     * KEY SHARE), a second write to every event a batch stores; both rows come from one statement
+     * and events are never deleted.
+     */
+    eventId: bigint("event_id", { mode: "number" }).notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.principalType, t.principalId, t.sourceId] }),
+    // BRIN: rows arrive in time order, and the purge is the only reader; a btree would cost each
+    // claimed id a second index insert.
+    index("event_sources_created_idx").using("brin", t.createdAt),
+  ],
+);
+
+/**
  * What the alert search reads in an event: source, type and description, one string. The search's
  * query (alerts/search.ts) spells the same expression, or the index is not used.
  */

@@ -47,10 +47,16 @@ export type SystemEvents = { before: SQL; rows: SQL; after: SQL; deliveries: SQL
  */
 export type IngestExtension = { after(fresh: SQL): SQL; results: SQL; history: SQL };
 
+/**
+ * An event to store at its index; `sourceId` is the id its sender gave it (ECS `event.id`, OCSF
+ * `metadata.uid`): an id the sender already had stored is not stored again (see ingest()).
+ */
+export type IngestItem = { index: number; event: EventCreate; sourceId?: string };
+
 export type IngestRequest = {
   /** `single`: answer with the event (201). `batch`: with per-item results in input order (200). */
   mode: "single" | "batch";
-  items: { index: number; event: EventCreate }[];
+  items: IngestItem[];
   failures: ItemFailure[];
   /** Who sent them: a principal, or the system. */
   sender: Principal | SystemEvents;
@@ -103,13 +109,21 @@ type Row = {
  * before the first one committed cannot see it: both store, and the second's idempotency row
  * then violates the primary key, which aborts its whole statement (events, alerts, history),
  * so exactly one store happens; see `IdempotencyConflict`.
-
+ *
+ * Items with a `sourceId` (the native receivers') claim it for their sender first (event_sources,
+ * `on conflict do nothing`): an item whose id was claimed before, by an earlier request or by an
+ * earlier item of this batch, is not evaluated, stored or counted; its result (status 200,
+ * `duplicate: true`) names the event stored for it. A request storing the same id at the same
+ * moment is waited for by the claim, so the id is stored once whatever the timing (its event is
+ * not visible to this statement then: the result's `id` is null).
  */
 export async function ingest(db: Db, request: IngestRequest): Promise<IngestResult> {
   const system = "rows" in request.sender ? request.sender : null;
   const sender = system ? null : (request.sender as Principal);
+  const sourced = request.mode === "batch" && request.items.some((item) => item.sourceId !== undefined);
   const values = {
     items: eventItems(request.items),
+    sources: sourced ? sourceIds(request.items) : null,
     failed: request.failures.length,
     failures: JSON.stringify(request.failures),
     idem_principal: request.idempotency?.principal ?? null,
@@ -117,17 +131,17 @@ export async function ingest(db: Db, request: IngestRequest): Promise<IngestResu
     idem_hash: request.idempotency?.requestHash ?? null,
     ...actorBindings("sender", sender && actorOf(sender)),
   };
-  // A sensor's events are the load, in four shapes prepared once each; the system's and an
+  // A sensor's events are the load, in six shapes prepared once each; the system's and an
   // extension's statements carry SQL of their own, rendered each time.
   const idempotent = !!request.idempotency;
   const rows =
     system || request.extension
       ? await executeDirect<Row>(
           db,
-          ingestStatement({ mode: request.mode, idempotent, system, extension: request.extension }),
+          ingestStatement({ mode: request.mode, idempotent, sourced, system, extension: request.extension }),
           values,
         )
-      : await executeHot<Row>(db, hotShape(`${request.mode}:${idempotent}`), values);
+      : await executeHot<Row>(db, hotShape(`${request.mode}:${idempotent}:${sourced}`), values);
   const row = rows[0];
   if (!row) throw new Error("ingest returned no row");
   if (row.prior_hash !== null) {
@@ -147,21 +161,36 @@ const INGEST_COLUMNS = ["body", "notices", "history", "deliveries", "prior_hash"
 
 const statusOf = (mode: IngestRequest["mode"]) => (mode === "single" ? 201 : 200);
 
-/** A statement's shape: one event or a batch, with or without an Idempotency-Key. */
-type Shape = { mode: IngestRequest["mode"]; idempotent: boolean };
+/**
+ * A statement's shape: one event or a batch, with or without an Idempotency-Key, with or without
+ * sender ids to claim (batches only: the native receivers').
+ */
+type Shape = { mode: IngestRequest["mode"]; idempotent: boolean; sourced: boolean };
 
-/** A sensor's ingest, in its four shapes (`single:false` ... `batch:true`), each rendered once. */
-const hotShape = hotShapes(INGEST_COLUMNS, (key: `${Shape["mode"]}:${boolean}`) =>
-  ingestStatement({
-    mode: key.startsWith("single") ? "single" : "batch",
-    idempotent: key.endsWith("true"),
+type ShapeKey = `${Shape["mode"]}:${boolean}:${boolean}`;
+
+/** A sensor's ingest, in its six shapes (`single:false:false` ... `batch:true:true`), each rendered once. */
+const hotShape = hotShapes(INGEST_COLUMNS, (key: ShapeKey) => {
+  const [mode, idempotent, sourced] = key.split(":");
+  return ingestStatement({
+    mode: mode === "single" ? "single" : "batch",
+    idempotent: idempotent === "true",
+    sourced: sourced === "true",
     system: null,
-  }),
-);
+  });
+});
 
 /** The ingest statement's hot shapes, for the migrator (src/hot.ts). */
 export function ingestShapes(): HotStatement[] {
-  return (["single:false", "single:true", "batch:false", "batch:true"] as const).map(hotShape);
+  const keys: ShapeKey[] = [
+    "single:false:false",
+    "single:true:false",
+    "batch:false:false",
+    "batch:true:false",
+    "batch:false:true",
+    "batch:true:true",
+  ];
+  return keys.map(hotShape);
 }
 
 /**
@@ -169,11 +198,13 @@ export function ingestShapes(): HotStatement[] {
  * `items`, `failed` and `failures`, `idem_*`, `sender_*`.
  */
 function ingestStatement(shape: Shape & { system: SystemEvents | null; extension?: IngestExtension }): SQL {
-  const { idempotent, system, extension } = shape;
+  const { idempotent, sourced, system, extension } = shape;
+  const sender = actorPlaceholders("sender");
+  const claims = sourced ? sourceClaims(sender, idempotent) : null;
   // The system's own events (heartbeats) pass the silences but no rule: their keys and severity are Vigil's.
   const events = system
     ? sql`(select coalesce(jsonb_agg(to_jsonb(r) order by r.idx), '[]'::jsonb) from (${system.rows}) r)`
-    : sql`${sql.placeholder("items")}::jsonb`;
+    : (claims?.fresh ?? sql`${sql.placeholder("items")}::jsonb`);
   const status = statusOf(shape.mode);
   const principal = sql.placeholder("idem_principal");
   const key = sql.placeholder("idem_key");
@@ -194,7 +225,6 @@ function ingestStatement(shape: Shape & { system: SystemEvents | null; extension
     ? sql`(select request_hash from prior) as prior_hash, (select status from prior) as prior_status,
           (select body from prior) as prior_body`
     : sql`null as prior_hash, null as prior_status, null as prior_body`;
-  const sender = actorPlaceholders("sender");
 
   // A replay evaluates nothing: no rule takes a lock or counts a hit for it.
   const evaluated = idempotent
@@ -205,9 +235,14 @@ function ingestStatement(shape: Shape & { system: SystemEvents | null; extension
   return sql`
     with ${prior}
     ${system?.before ?? sql``}
+    ${claims?.before ?? sql``}
     input as materialized (
-      select v.*, nextval(pg_get_serial_sequence('events', 'id')) as event_id
-      from (select * from vigil_evaluate(${evaluated}, ${system === null}) order by idx) v
+      ${
+        claims
+          ? sql`select v.*, d.event_id from vigil_evaluate(${evaluated}, true) v join drawn d on d.idx = v.idx order by v.idx`
+          : sql`select v.*, nextval(pg_get_serial_sequence('events', 'id')) as event_id
+      from (select * from vigil_evaluate(${evaluated}, ${system === null}) order by idx) v`
+      }
     ), hits as (
       insert into rule_hits (rule_id, group_key, event_id)
       select h.rule_id, h.group_key, i.event_id from input i, unnest(i.hit_rules, i.hit_keys) as h(rule_id, group_key)
@@ -274,7 +309,7 @@ function ingestStatement(shape: Shape & { system: SystemEvents | null; extension
     ), notified as (
       ${deliveriesOf(sql`rendered`)}
     )${system?.after ?? sql``}${extension?.after(idempotent ? sql`not exists (select 1 from prior)` : sql`true`) ?? sql``}, body as (
-      select (${shape.mode === "single" ? singleBody() : batchBody(extension?.results)}) as value
+      select (${shape.mode === "single" ? singleBody() : batchBody([extension?.results, claims?.results])}) as value
     )${stored}
     select (select value from body) as body, ${noticeList(sql`rendered`)} as notices,
            ${extension ? sql`(select json_agg(id order by id) from (${extension.history}) h)` : sql`null`} as history,
@@ -287,7 +322,7 @@ function ingestStatement(shape: Shape & { system: SystemEvents | null; extension
  * The events of a request as `vigil_evaluate` takes them (a JSON array of rows). Also what
  * POST /api/rules/test/ evaluates its samples as.
  */
-export function eventItems(items: IngestRequest["items"]): string {
+export function eventItems(items: IngestItem[]): string {
   return JSON.stringify(
     items.map(({ index, event }) => ({
       idx: index,
@@ -303,6 +338,11 @@ export function eventItems(items: IngestRequest["items"]): string {
   );
 }
 
+/** Each item's sender's id (null when it has none), for a sourced statement's claims. */
+function sourceIds(items: IngestItem[]): string {
+  return JSON.stringify(items.map(({ index, sourceId }) => ({ idx: index, source_id: sourceId ?? null })));
+}
+
 /** History of snoozed alerts a grouped event woke by raising their severity (alerts/snooze.ts). */
 const wokenHistory = sql`union all
   select id, ${actorValues(SYSTEM)}, 'unsnoozed'::history_action, ${isoUtc(sql`woken_from`)}, null,
@@ -315,8 +355,63 @@ function singleBody(): SQL {
     left join (select id, status from alert union all select id, status from hushed) a on a.id = e.alert_id`;
 }
 
+/**
+ * The claims of a sourced batch (see ingest()): `before` draws every item's event id and claims
+ * the sender's ids (CTEs, each followed by a comma), `fresh` is the items to evaluate (unclaimed
+ * ids left out), `results` the repeated items' results (idx, item).
+ */
+function sourceClaims(
+  sender: ReturnType<typeof actorPlaceholders>,
+  idempotent: boolean,
+): { before: SQL; fresh: SQL; results: SQL } {
+  const items = sql.placeholder("items");
+  const sources = sql.placeholder("sources");
+  const mine = sql`s.principal_type = ${sender.type}::principal_type and s.principal_id = ${sender.id}::int`;
+  return {
+    // Ids drawn in input order, as the plain statement draws them; a replayed Idempotency-Key claims nothing.
+    before: sql`drawn as materialized (
+        select x.idx, x.source_id, nextval(pg_get_serial_sequence('events', 'id')) as event_id
+        from jsonb_to_recordset(${sources}::jsonb) as x(idx int, source_id text) order by x.idx
+      ), claimed as (
+        insert into event_sources (principal_type, principal_id, source_id, event_id)
+        select ${sender.type}::principal_type, ${sender.id}::int, source_id, event_id from drawn
+        where source_id is not null ${idempotent ? sql`and not exists (select 1 from prior)` : sql``}
+        -- In id order, as every claim takes them: two batches with the same ids cannot deadlock.
+        order by source_id, idx
+        on conflict do nothing
+        returning event_id
+      ),`,
+    // The items as sent when every id was claimed (the rule: a retry is the exception), else
+    // rebuilt without the repeats.
+    fresh: sql`(case when not exists (
+          select 1 from drawn where source_id is not null and event_id not in (select event_id from claimed)
+        ) then ${items}::jsonb
+        else (select coalesce(jsonb_agg(i order by (i ->> 'idx')::int), '[]'::jsonb)
+          from jsonb_array_elements(${items}::jsonb) i
+          where (i ->> 'idx')::int in (
+            select idx from drawn where source_id is null or event_id in (select event_id from claimed)))
+        end)`,
+    // The event stored for a repeat: by an earlier request (event_sources as this statement sees
+    // it), or by the first item of this batch with its id.
+    results: sql`select d.idx, json_build_object('index', d.idx, 'status', 200,
+        'id', coalesce(s.event_id, f.event_id),
+        'alert', case when coalesce(ea.id, p.alert_id) is null then null
+          else json_build_object('id', coalesce(ea.id, p.alert_id), 'status', coalesce(ea.status::text, p.alert_status::text)) end,
+        'duplicate', true)
+      from drawn d
+      left join event_sources s on ${mine} and s.source_id = d.source_id
+      left join events se on se.id = s.event_id
+      left join alerts ea on ea.id = se.alert_id
+      left join lateral (
+        select f.event_id from drawn f where f.source_id = d.source_id and f.event_id in (select event_id from claimed)
+      ) f on s.event_id is null
+      left join placed p on p.event_id = f.event_id
+      where d.source_id is not null and d.event_id not in (select event_id from claimed)`,
+  };
+}
+
 /** `{created, failed, results}`, one result per item in input order (contract section 10). */
-function batchBody(more?: SQL): SQL {
+function batchBody(more: (SQL | undefined)[] = []): SQL {
   return sql`select json_build_object(
     'created', (select count(*) from e),
     'failed', ${sql.placeholder("failed")}::int,
@@ -326,7 +421,10 @@ function batchBody(more?: SQL): SQL {
       from placed
       union all
       select (f ->> 'index')::int, f from json_array_elements(${sql.placeholder("failures")}::json) f
-      ${more ? sql`union all ${more}` : sql``}
+      ${sql.join(
+        more.flatMap((part) => (part ? [sql`union all ${part}`] : [])),
+        sql` `,
+      )}
     ) results), '[]'::json))`;
 }
 
@@ -348,9 +446,17 @@ export async function findIdempotentResponse(
   return row ? { status: Number(row.status), body: row.body, requestHash: row.request_hash } : null;
 }
 
-/** Forgets Idempotency-Key records older than the retention (the scheduled handler runs it). */
-export async function purgeIdempotencyKeys(db: Db, retentionHours: number): Promise<number> {
-  const { rows } = await db.execute(sql`
-    delete from idempotency_keys where created_at < now() - make_interval(hours => ${retentionHours}) returning 1`);
-  return rows.length;
+/**
+ * Forgets what makes a retry harmless once older than the retention (the scheduled handler runs
+ * it): Idempotency-Key records and the senders' claimed event ids. Returns how many rows went.
+ */
+export async function purgeRetryRecords(db: Db, retentionHours: number): Promise<number> {
+  const { rows } = await db.execute<{ n: string }>(sql`
+    with keys as (
+      delete from idempotency_keys where created_at < now() - make_interval(hours => ${retentionHours}) returning 1
+    ), sources as (
+      delete from event_sources where created_at < now() - make_interval(hours => ${retentionHours}) returning 1
+    )
+    select (select count(*) from keys) + (select count(*) from sources) as n`);
+  return Number(rows[0]?.n ?? 0);
 }

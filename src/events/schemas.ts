@@ -104,7 +104,7 @@ function documentedCriticalRule() {
 
 const alertStatus = z.enum(ALERT_STATUSES);
 
-const AlertRefSchema = z
+export const AlertRefSchema = z
   .object({ id: idNumber, status: alertStatus })
   .openapi("AlertRef", { description: "The alert this event raised or joined" });
 

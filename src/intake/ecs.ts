@@ -79,6 +79,14 @@ const fields: FieldRule<Document>[] = [
     rule: "As it is (RFC 3339 with a time zone); else when it arrived.",
     read: (doc) => firstText(doc, ["@timestamp"]),
   },
+  {
+    field: "source_id",
+    from: ["event.id"],
+    rule:
+      "The sender's id of the event: an id this key already had stored is not stored again (a batch sent " +
+      "again after a lost answer stores each event once); its result says `duplicate`.",
+    read: (doc) => firstText(doc, ["event.id"]),
+  },
 ];
 
 export const ecs: Receiver = documentsReceiver({

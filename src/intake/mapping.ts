@@ -17,11 +17,20 @@ import { fieldErrors } from "../http/validation";
 /** The event fields a mapping table fills. */
 export type EventField = keyof EventCreate;
 
+/**
+ * What a mapping table fills: the event's fields, and the id the sender gave the event
+ * (`source_id`: stored once per sending key, see events/ingest.ts).
+ */
+export type MappedField = EventField | "source_id";
+
+/** The longest sender's id kept (ECS and OCSF ids are UUIDs or hashes). */
+const MAX_SOURCE_ID = 255;
+
 /** What a row read: a value and the field it came from, a problem with that field, or nothing. */
 export type Reading = { value: unknown; from: string } | { problem: string; from: string } | null;
 
 export type FieldRule<I> = {
-  field: EventField;
+  field: MappedField;
   /** The sender's fields it reads, in order of preference (dotted paths). */
   from: string[];
   /** The rule in words, for the listing. */
@@ -38,8 +47,8 @@ export type MappingTable<I> = {
   fields: FieldRule<I>[];
 };
 
-/** An item that fails, or the event it maps to. */
-export type Mapped = { errors: FieldErrors } | { event: EventCreate };
+/** An item that fails, or the event it maps to (and the sender's id for it, when it has one). */
+export type Mapped = { errors: FieldErrors } | { event: EventCreate; sourceId?: string };
 
 const MAX_ERROR_KEY = 200;
 
@@ -124,10 +133,16 @@ export function textRulesProblem(raw: unknown): { errors: FieldErrors } | null {
 export function mapItem<I>(table: MappingTable<I>, item: I, raw: unknown): Mapped {
   const event: Record<string, unknown> = {};
   const origin = new Map<string, string>();
+  let sourceId: string | undefined;
   for (const row of table.fields) {
     const reading = row.read(item);
     if (reading && "problem" in reading) return textRulesProblem(raw) ?? fail(reading.from, reading.problem);
-    if (reading) {
+    if (reading && row.field === "source_id") {
+      sourceId = String(reading.value);
+      if ([...sourceId].length > MAX_SOURCE_ID) {
+        return textRulesProblem(raw) ?? fail(reading.from, `At most ${MAX_SOURCE_ID} characters.`);
+      }
+    } else if (reading) {
       event[row.field] = reading.value;
       origin.set(row.field, reading.from);
     }
@@ -140,7 +155,7 @@ export function mapItem<I>(table: MappingTable<I>, item: I, raw: unknown): Mappe
   }
   event.description = describe(table.title, event);
   const parsed = EventCreateSchema.safeParse(event);
-  if (parsed.success) return { event: parsed.data };
+  if (parsed.success) return sourceId === undefined ? { event: parsed.data } : { event: parsed.data, sourceId };
   return textRulesProblem(raw) ?? { errors: senderErrors(fieldErrors(parsed.error), origin) };
 }
 

@@ -101,6 +101,14 @@ const fields: FieldRule<Event>[] = [
     rule: `"${OCSF_KEY_PREFIX}<uid>" for findings: updates of one finding join its alert. Other events have none.`,
     read: findingKey,
   },
+  {
+    field: "source_id",
+    from: ["metadata.uid"],
+    rule:
+      "The event's unique id: an id this key already had stored is not stored again (a batch sent again " +
+      "after a lost answer stores each event once); its result says `duplicate`.",
+    read: (event) => firstText(event, ["metadata.uid"]),
+  },
 ];
 
 export const ocsf: Receiver = documentsReceiver({

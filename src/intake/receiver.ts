@@ -4,7 +4,7 @@ import type { FieldRule, SeverityRule } from "./mapping";
 
 /** What one item of a payload comes to, at its index: an event, an alert to resolve, or its errors. */
 export type ItemOutcome = { index: number } & (
-  | { event: EventCreate }
+  | { event: EventCreate; sourceId?: string }
   /** The dedup key of the unresolved alert it resolves (Alertmanager's `status: resolved`). */
   | { resolve: string }
   | { errors: FieldErrors }

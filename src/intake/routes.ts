@@ -68,8 +68,8 @@ type RequestBody = NonNullable<RouteConfig["request"]>["body"];
 /** The receivers, in the order `GET /api/intake/` lists them, with their bodies as the document shows them. */
 const RECEIVERS: [Receiver, RequestBody][] = [
   [alertmanager, jsonRequestBody(AlertmanagerPayloadSchema)],
-  [ocsf, { required: true, content: eventsBodySchemas("OCSF event", exampleOcsf) }],
-  [ecs, { required: true, content: eventsBodySchemas("ECS document", exampleEcs) }],
+  [ocsf, { required: true, content: eventsBodySchemas("OCSF event", "metadata.uid", exampleOcsf) }],
+  [ecs, { required: true, content: eventsBodySchemas("ECS document", "event.id", exampleEcs) }],
 ];
 
 function receiverRoute(receiver: Receiver, body: RequestBody) {

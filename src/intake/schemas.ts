@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { SEVERITIES } from "../db/schema";
 import { MAX_BATCH_ITEMS } from "../events/rules";
-import { BatchResultSchema } from "../events/schemas";
+import { AlertRefSchema, BatchResultSchema } from "../events/schemas";
 import { countNumber, idNumber } from "../http/params";
 import { TEXT_PATTERN, text } from "../http/text";
 
@@ -94,9 +94,15 @@ export const AlertmanagerPayloadSchema = z
 
 export type AlertmanagerPayload = z.output<typeof AlertmanagerPayloadSchema>;
 
-/** A body of events as OCSF and ECS producers send them: one, an array, or NDJSON. */
-export function eventsBodySchemas(what: string, example: Record<string, unknown>) {
-  const item = `${what}, ${PER_ITEM}`;
+/**
+ * A body of events as OCSF and ECS producers send them: one, an array, or NDJSON; `idField` is
+ * where the sender puts its id of an event (stored once per key).
+ */
+export function eventsBodySchemas(what: string, idField: string, example: Record<string, unknown>) {
+  const once =
+    `An ${what} whose \`${idField}\` this key had stored before (a batch sent again after a lost answer) is ` +
+    "not stored again: 200 with `duplicate: true` and the event stored for it.";
+  const item = `${what}, ${PER_ITEM}. ${once}`;
   return {
     "application/json": {
       schema: z
@@ -120,7 +126,7 @@ export function eventsBodySchemas(what: string, example: Record<string, unknown>
           pattern: String.raw`^(?:\S|[^\S\uFEFF][\s\S]*\S)`,
           description:
             `One ${what} per line; blank lines are not items. ${ITEMS} items, each ${PER_ITEM} (a line that is not ` +
-            "JSON: `non_field_errors`). UTF-8 without a byte order mark.",
+            `JSON: \`non_field_errors\`). ${once} UTF-8 without a byte order mark.`,
           example: `${JSON.stringify(example)}\n`,
         }),
     },
@@ -142,23 +148,37 @@ const ResolvedResultSchema = z.object({
     .openapi({ description: "The alert it resolved; null when no unresolved alert had its key" }),
 });
 
+const DuplicateResultSchema = z.object({
+  index: batchIndex,
+  status: z.literal(200),
+  id: idNumber.nullable().openapi({
+    description:
+      "The event stored for this id before; null when a request storing it at the same moment had not finished",
+  }),
+  alert: AlertRefSchema.nullable().openapi({ description: "The alert that event opened or joined" }),
+  duplicate: z.literal(true),
+});
+
 export const IntakeResultSchema = z
   .object({
     created: countNumber.max(MAX_BATCH_ITEMS).openapi({ description: "Events stored", example: 2 }),
     failed: countNumber.max(MAX_BATCH_ITEMS).openapi({ description: "Items refused", example: 0 }),
     results: z
-      .array(z.union([storedResult, failedResult, ResolvedResultSchema]))
+      .array(z.union([storedResult, failedResult, ResolvedResultSchema, DuplicateResultSchema]))
       .max(MAX_BATCH_ITEMS)
       .openapi({
         description:
           "One per item, in input order: 201 stored (with the alert it opened or joined), 400 refused (`errors`), " +
-          "200 resolved (Alertmanager's `status: resolved`: nothing stored, the alert it resolved)",
+          "200 resolved (Alertmanager's `status: resolved`: nothing stored, the alert it resolved), 200 duplicate " +
+          "(an OCSF `metadata.uid` or ECS `event.id` this key had stored before: nothing stored, the event stored for it)",
       }),
   })
   .openapi("IntakeResult");
 
 const FieldMappingSchema = z.object({
-  field: z.enum(["source_name", "event_type", "severity", "description", "occurred_at", "dedup_key", "metadata"]),
+  field: z
+    .enum(["source_name", "event_type", "severity", "description", "occurred_at", "dedup_key", "metadata", "source_id"])
+    .openapi({ description: "The event field it fills; `source_id` is the sender's id, stored once per key" }),
   from: z.array(text(200)).max(20).openapi({ description: "The sender's fields it reads, in order of preference" }),
   rule: text(1000),
 });

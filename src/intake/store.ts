@@ -20,7 +20,11 @@ export async function storeIntake(
   sender: Principal,
   idempotency: IdempotencyClaim | null,
 ): Promise<IngestResult | null> {
-  const items = outcomes.flatMap((o) => ("event" in o ? [{ index: o.index, event: o.event }] : []));
+  const items = outcomes.flatMap((o) =>
+    "event" in o
+      ? [{ index: o.index, event: o.event, ...(o.sourceId === undefined ? {} : { sourceId: o.sourceId }) }]
+      : [],
+  );
   const failures = outcomes.flatMap((o): ItemFailure[] =>
     "errors" in o ? [{ index: o.index, status: 400, errors: o.errors }] : [],
   );
