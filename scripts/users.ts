@@ -7,7 +7,7 @@
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "../src/auth/password";
 import { createDb } from "../src/db/client";
 import { ROLES, type Role } from "../src/db/schema";
-import { USERNAME_PATTERN } from "../src/users/rules";
+import { LAST_ADMIN_PROBLEM, USERNAME_PATTERN } from "../src/users/rules";
 import { changeUser, insertUser, listUsers, type TokenRevocation } from "../src/users/store";
 import { apiTarget, notifyApi } from "./api-notify";
 import { CommandError, cliActor, cliTarget, option, runCli, UsageError } from "./cli";
@@ -86,6 +86,7 @@ async function run(argv: string[]): Promise<string> {
       const roleName = role(args[1]);
       const changed = await changeUser(db, { username: name }, { role: roleName }, cliActor());
       if (!changed) throw new CommandError(`no user "${name}"`);
+      if (changed.lastAdmin) throw new CommandError(LAST_ADMIN_PROBLEM);
       return voidTokens(`${name} is now ${roleName} (their next request needs a refreshed token)`, changed.revocation);
     }
     case "set-password": {
@@ -106,6 +107,7 @@ async function run(argv: string[]): Promise<string> {
       const name = username(args[0]);
       const changed = await changeUser(db, { username: name }, { isActive: false }, cliActor());
       if (!changed) throw new CommandError(`no user "${name}"`);
+      if (changed.lastAdmin) throw new CommandError(LAST_ADMIN_PROBLEM);
       return voidTokens(`${name} deactivated; their sessions are revoked`, changed.revocation);
     }
     default:

@@ -9,6 +9,8 @@ import { startSqlEndpoint } from "../scripts/sql-endpoint";
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** PostgreSQL itself (not the SQL endpoint): for a test that needs a database of its own. */
+    postgresUrl: string;
     deadDatabaseUrl: string;
     jwtSecret: string;
     webhookKey: string;
@@ -35,6 +37,7 @@ export default async function setup(project: TestProject) {
   await applyMigrations(databaseUrl);
 
   project.provide("databaseUrl", databaseUrl);
+  project.provide("postgresUrl", db.connectionString);
   // A loopback port where nothing listens: what the Worker sees when the database is down.
   project.provide("deadDatabaseUrl", `postgresql://vigil:vigil@127.0.0.1:${await freePort()}/vigil`);
   project.provide("jwtSecret", crypto.randomUUID() + crypto.randomUUID());

@@ -12,7 +12,7 @@ import { jsonBody } from "../http/json-body";
 import { jsonRequestBody, jsonResponse, linkTo, patchRequestBody, routeResponses } from "../http/openapi";
 import { PageQuerySchema, pageRequest, paginate } from "../http/pagination";
 import { Int32IdParamSchema } from "../http/params";
-import { selfChangeProblem } from "./rules";
+import { LAST_ADMIN_PROBLEM, selfChangeProblem } from "./rules";
 import {
   CreatedUserSchema,
   PasswordResetSchema,
@@ -100,6 +100,7 @@ const updateUserRoute = createRoute({
     `${whoMay("users:manage")} \`role\` and/or \`is_active\`. ${IN_EFFECT} Deactivation also revokes every ` +
     "session (refresh tokens). A refreshed token carries the new role. Asking for what already is changes nothing " +
     "(200, not audited). Admins cannot demote or deactivate themselves (409): another admin, or the CLI, can. " +
+    "A change that would leave no active admin is refused (409), also when two admins demote each other at once. " +
     "Each change is audited by the statement that makes it. Throttled (scope `write`).",
   middleware: [authenticate(), authorize("users:manage"), jsonBody()] as const,
   request: { params: Int32IdParamSchema, body: patchRequestBody(UserUpdateSchema) },
@@ -130,6 +131,7 @@ const resetPasswordRoute = createRoute({
 /** The change is stored; its old access tokens must die before the answer goes out. */
 async function inEffect(c: Context<AppEnv>, changed: ChangedUser | null): Promise<ChangedUser> {
   if (!changed) throw noSuchUser();
+  if (changed.lastAdmin) throw new ApiError("CONFLICT", LAST_ADMIN_PROBLEM);
   if (changed.changed) await revokeBeforeAnswering(c, { type: "user", ...changed.revocation }, "The change is stored");
   return changed;
 }

@@ -19,3 +19,6 @@ export function selfChangeProblem(
   }
   return null;
 }
+
+/** Why a change that would leave no active admin is refused (users/store.ts changeUser). */
+export const LAST_ADMIN_PROBLEM = "This would leave no active admin: make another user an admin first.";

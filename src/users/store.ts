@@ -80,8 +80,10 @@ export type ChangedUser = {
   user: UserView;
   /** Its token generation now; the live access tokens of older ones must be voided. */
   revocation: TokenRevocation;
-  /** False when the change asked for what already was (nothing written, nothing audited). */
+  /** False when the change asked for what already was, or was refused (nothing written, nothing audited). */
   changed: boolean;
+  /** True when the change would have left no active admin: refused, nothing written. */
+  lastAdmin: boolean;
 };
 
 /**
@@ -90,6 +92,11 @@ export type ChangedUser = {
  * Durable Object: see guard/revocations.ts), revokes every refresh token on deactivation or a
  * new password, and audits each change. Asking for what already is changes nothing. Null when
  * there is no such user.
+ *
+ * A change never leaves no active admin (`lastAdmin`: refused, nothing written), whoever asks,
+ * however many ask at once: the statement locks every active admin and the target first, in id
+ * order (two such statements cannot deadlock), so of two admins demoting each other at the same
+ * moment the second waits for the first, then sees it was the last admin left, and is refused.
  */
 export async function changeUser(
   db: Db,
@@ -101,9 +108,17 @@ export async function changeUser(
   const isActive = change.isActive ?? null;
   const passwordHash = change.passwordHash ?? null;
   const which: SQL = "id" in target ? sql`id = ${target.id}` : sql`username = ${target.username}`;
-  const { rows } = await db.execute<{ user: UserView; generation: number; changed: boolean }>(sql`
-    with t as (
-      select * from users where ${which} for update
+  const { rows } = await db.execute<{ user: UserView; generation: number; changed: boolean; last_admin: boolean }>(sql`
+    with locked as materialized (
+      -- After a wait, a row is read again as it now is: an admin demoted meanwhile drops out.
+      select * from users where (role = 'admin' and is_active) or ${which} order by id for update
+    ), t as (
+      select * from locked where ${which}
+    ), last_admin as (
+      select t.role = 'admin' and t.is_active
+        and not (coalesce(${role}::user_role, t.role) = 'admin' and coalesce(${isActive}::boolean, t.is_active))
+        and not exists (select 1 from locked l where l.role = 'admin' and l.is_active and l.id <> t.id) as refused
+      from t
     ), c as (
       update users u set
         role = coalesce(${role}::user_role, u.role),
@@ -111,7 +126,7 @@ export async function changeUser(
         password_hash = coalesce(${passwordHash}::text, u.password_hash),
         token_generation = u.token_generation + 1
       from t
-      where u.id = t.id and (u.role <> coalesce(${role}::user_role, u.role)
+      where u.id = t.id and not (select refused from last_admin) and (u.role <> coalesce(${role}::user_role, u.role)
         or u.is_active <> coalesce(${isActive}::boolean, u.is_active) or ${passwordHash}::text is not null)
       returning u.*, t.role as was_role, t.is_active as was_active
     ), ended as (
@@ -129,9 +144,15 @@ export async function changeUser(
         select 'user.password_reset', 'user', id, username, null, null from c where ${passwordHash}::text is not null`,
       )}
     )
-    select ${userJson} as user, u.token_generation as generation, exists (select 1 from c) as changed
+    select ${userJson} as user, u.token_generation as generation, exists (select 1 from c) as changed,
+           (select refused from last_admin) as last_admin
     from (select * from c union all select t.*, t.role, t.is_active from t where not exists (select 1 from c)) u`);
   const row = rows[0];
   if (!row) return null;
-  return { user: row.user, revocation: { id: row.user.id, generation: Number(row.generation) }, changed: row.changed };
+  return {
+    user: row.user,
+    revocation: { id: row.user.id, generation: Number(row.generation) },
+    changed: row.changed,
+    lastAdmin: row.last_admin,
+  };
 }
