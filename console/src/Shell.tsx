@@ -49,7 +49,6 @@ const ADMIN_VIEWS = {
   keys: { title: "API keys", View: KeysPage },
   webhooks: { title: "Webhooks", View: WebhooksPage },
   users: { title: "Users", View: UsersPage },
-  audit: { title: "Audit log", View: AuditPage },
 };
 
 function Page({ route }: { route: Route }) {
@@ -66,10 +65,15 @@ function Page({ route }: { route: Route }) {
       return <HeartbeatsPage query={route.query} />;
     case "rules":
       return <RulesPage />;
+    case "audit":
+      return (
+        <AdminOnly title="Audit log">
+          <AuditPage query={route.query} />
+        </AdminOnly>
+      );
     case "keys":
     case "webhooks":
-    case "users":
-    case "audit": {
+    case "users": {
       const { title, View } = ADMIN_VIEWS[route.page];
       return (
         <AdminOnly title={title}>

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { AUDIT_ACTIONS, AUDIT_ACTOR_TYPES, AUDIT_TARGET_TYPES } from "../db/schema";
-import { pageSchema } from "../http/pagination";
+import { pageQuery, pageSchema, positiveInt } from "../http/pagination";
 import { idNumber, int32IdNumber } from "../http/params";
 import { text } from "../http/text";
-import { utcTimestamp } from "../http/timestamp";
+import { timestamp, utcTimestamp } from "../http/timestamp";
 
 export const AuditEntrySchema = z
   .object({
@@ -34,3 +34,25 @@ export const AuditEntrySchema = z
 export type AuditEntry = z.output<typeof AuditEntrySchema>;
 
 export const AuditPageSchema = pageSchema(AuditEntrySchema, "AuditPage");
+
+// Unknown query parameters are ignored, as everywhere; known ones are validated strictly.
+export const AuditFiltersSchema = z.object({
+  ...pageQuery,
+  action: z.enum(AUDIT_ACTIONS).optional().openapi({ description: "Only entries of this action" }),
+  actor_type: z
+    .enum(AUDIT_ACTOR_TYPES)
+    .optional()
+    .openapi({ description: "Only changes made through the API or the CLI" }),
+  actor_id: positiveInt("actor_id").optional().openapi({ description: "Only what this admin did (their user id)" }),
+  target_type: z
+    .enum(AUDIT_TARGET_TYPES)
+    .optional()
+    .openapi({ description: "Only changes to users, keys or webhooks" }),
+  target_id: positiveInt("target_id")
+    .optional()
+    .openapi({ description: "Only changes to the user, key or webhook with this id (give target_type with it)" }),
+  after: timestamp({ about: "At or after (inclusive)" }).optional(),
+  before: timestamp({ about: "At or before (inclusive)" }).optional(),
+});
+
+export type AuditFilters = z.output<typeof AuditFiltersSchema>;

@@ -3,7 +3,7 @@ import type { Principal } from "../auth/principal";
 import type { Db } from "../db/client";
 import { isoUtc } from "../db/sql";
 import type { PageRequest } from "../http/pagination";
-import type { AuditEntry } from "./schemas";
+import type { AuditEntry, AuditFilters } from "./schemas";
 
 /**
  * The audit_log table's door. Stores that change users, keys or webhooks write their audit rows
@@ -41,11 +41,32 @@ const entryJson = sql`json_build_object(
 )`;
 
 /** One page, newest first, and the total, in one round trip. */
-export async function listAudit(db: Db, page: PageRequest): Promise<{ count: number; results: AuditEntry[] }> {
+export async function listAudit(
+  db: Db,
+  filters: AuditFilters,
+  page: PageRequest,
+): Promise<{ count: number; results: AuditEntry[] }> {
+  const where = auditConditions(filters);
   const { rows } = await db.execute<{ total: string; entry: AuditEntry }>(sql`
-    select (select count(*) from audit_log) as total, ${entryJson} as entry
-    from (select id from audit_log order by id desc limit ${page.limit} offset ${page.offset}) p
+    select (select count(*) from audit_log l where ${where}) as total, ${entryJson} as entry
+    from (select id from audit_log l where ${where} order by id desc limit ${page.limit} offset ${page.offset}) p
     join audit_log l on l.id = p.id
     order by l.id desc`);
   return { count: Number(rows[0]?.total ?? 0), results: rows.map((r) => r.entry) };
+}
+
+/**
+ * The filters, all of which must hold. The log is small (administrative changes only), so they
+ * read it in id order rather than through indexes of their own.
+ */
+function auditConditions(f: AuditFilters): SQL {
+  const conditions: SQL[] = [sql`true`];
+  if (f.action) conditions.push(sql`l.action = ${f.action}::audit_action`);
+  if (f.actor_type) conditions.push(sql`l.actor_type = ${f.actor_type}::audit_actor_type`);
+  if (f.actor_id !== undefined) conditions.push(sql`l.actor_id = ${f.actor_id}`);
+  if (f.target_type) conditions.push(sql`l.target_type = ${f.target_type}::audit_target_type`);
+  if (f.target_id !== undefined) conditions.push(sql`l.target_id = ${f.target_id}`);
+  if (f.after) conditions.push(sql`l.at >= ${f.after}::timestamptz`);
+  if (f.before) conditions.push(sql`l.at <= ${f.before}::timestamptz`);
+  return sql.join(conditions, sql` and `);
 }

@@ -12,7 +12,7 @@ export const MAX_PAGE_SIZE = 100;
 const MAX_PAGE_NUMBER = 999_999_999;
 
 // Digits only, as DRF reads them; documented as the integer they are.
-const positiveInt = (name: string) =>
+export const positiveInt = (name: string) =>
   z
     .string()
     .regex(/^[1-9][0-9]{0,8}$/, `${name} must be a positive integer.`)

@@ -143,6 +143,17 @@ describe("the admin pages (issue 20)", () => {
     expect(await entries.nth(3).locator("td").nth(4).textContent()).toBe("analyst → admin");
     expect(await entries.first().locator("td").nth(1).textContent()).toBe(admin.username);
     expect((await api("/api/audit/", { token })).status).toBe(200);
+
+    // The user's name leads to their history alone (the API's filter, in the page's URL), and back.
+    await entries.first().locator("td").nth(3).getByRole("link").click();
+    await page.locator("[data-audit-filter]").waitFor();
+    expect(new URL(page.url()).search).toMatch(/^\?target_type=user&target_id=\d+$/);
+    const history = page.locator("tr[data-audit-id]");
+    // The whole log stays on screen until the filtered page arrives.
+    await expect.poll(() => history.count(), { timeout: 10_000 }).toBe(5);
+    expect(await history.locator("td:nth-child(4)").allTextContents()).toEqual(Array(5).fill(`user ${username}`));
+    await page.getByRole("link", { name: "Show all" }).click();
+    await page.locator("[data-audit-filter]").waitFor({ state: "detached" });
   });
 
   it("analysts see no admin links, and an admin page tells them it is for admins", async () => {
