@@ -347,7 +347,7 @@ describe("senders' event ids: a batch sent again stores each event once (issue 1
       created: 1,
       failed: 2,
       results: [
-        { index: 0, status: 400, errors: { "event.id": ["At most 255 characters."] } },
+        { index: 0, status: 400, errors: { "event.id": ["Ensure this field has no more than 255 characters."] } },
         { index: 1, status: 400, errors: { "event.id": ["Must be a string."] } },
         { index: 2, status: 201 },
       ],

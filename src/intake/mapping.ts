@@ -3,7 +3,7 @@ import { MAX_METADATA_DEPTH, MIN_CRITICAL_DESCRIPTION } from "../events/rules";
 import { type EventCreate, EventCreateSchema } from "../events/schemas";
 import type { FieldErrors } from "../http/errors";
 import { jsonValueProblem } from "../http/json-value";
-import { displayable } from "../http/text";
+import { displayable, text } from "../http/text";
 import { fieldErrors } from "../http/validation";
 
 /**
@@ -23,8 +23,8 @@ export type EventField = keyof EventCreate;
  */
 export type MappedField = EventField | "source_id";
 
-/** The longest sender's id kept (ECS and OCSF ids are UUIDs or hashes). */
-const MAX_SOURCE_ID = 255;
+/** A sender's id, by the text rules every string of the API follows (ECS and OCSF ids are UUIDs or hashes). */
+const SourceIdSchema = text(255);
 
 /** What a row read: a value and the field it came from, a problem with that field, or nothing. */
 export type Reading = { value: unknown; from: string } | { problem: string; from: string } | null;
@@ -138,10 +138,11 @@ export function mapItem<I>(table: MappingTable<I>, item: I, raw: unknown): Mappe
     const reading = row.read(item);
     if (reading && "problem" in reading) return textRulesProblem(raw) ?? fail(reading.from, reading.problem);
     if (reading && row.field === "source_id") {
-      sourceId = String(reading.value);
-      if ([...sourceId].length > MAX_SOURCE_ID) {
-        return textRulesProblem(raw) ?? fail(reading.from, `At most ${MAX_SOURCE_ID} characters.`);
+      const id = SourceIdSchema.safeParse(reading.value);
+      if (!id.success) {
+        return textRulesProblem(raw) ?? { errors: { [errorKey(reading.from)]: id.error.issues.map((i) => i.message) } };
       }
+      sourceId = id.data;
     } else if (reading) {
       event[row.field] = reading.value;
       origin.set(row.field, reading.from);
