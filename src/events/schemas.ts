@@ -3,7 +3,7 @@ import { ALERT_STATUSES, PRINCIPAL_TYPES, SEVERITIES } from "../db/schema";
 import { cursorPageSchema, cursorQuery } from "../http/cursor";
 import { jsonObject } from "../http/json-value";
 import { pageQuery, pageSchema } from "../http/pagination";
-import { countNumber, idNumber, int32IdNumber } from "../http/params";
+import { booleanQuery, countNumber, idNumber, int32IdNumber } from "../http/params";
 import { optionalText, requiredText, text } from "../http/text";
 import { timestamp, utcTimestamp } from "../http/timestamp";
 import { RESERVED_KEY_PREFIXES } from "../rules/template";
@@ -161,14 +161,8 @@ export const EventFiltersSchema = z.object({
   event_type: optionalText(MAX_EVENT_TYPE).openapi({ description: "Exact match" }),
   created_after: timestamp({ about: "Ingested at or after (inclusive)" }).optional(),
   created_before: timestamp({ about: "Ingested at or before (inclusive)" }).optional(),
-  silenced: z
-    .enum(["true", "false"], { error: "Must be true or false." })
-    .optional()
-    .openapi({ description: "`true`: only events a silence swallowed; `false`: only the others" }),
-  suppressed: z
-    .enum(["true", "false"], { error: "Must be true or false." })
-    .optional()
-    .openapi({ description: "`true`: only events a rule suppressed; `false`: only the others" }),
+  silenced: booleanQuery("`true`: only events a silence swallowed; `false`: only the others"),
+  suppressed: booleanQuery("`true`: only events a rule suppressed; `false`: only the others"),
   tag: tagFilter,
   ...cursorQuery,
 });

@@ -45,3 +45,8 @@ export const DeliveryParamSchema = z.object({
 
 /** A count in a response (items, events), as a bounded 32-bit integer. */
 export const countNumber = z.number().int().min(0).max(MAX_INT32).openapi({ format: "int32" });
+
+/** An optional yes/no query filter, spelled `true` or `false` as DRF reads it. */
+export function booleanQuery(description: string) {
+  return z.enum(["true", "false"], { error: "Must be true or false." }).optional().openapi({ description });
+}

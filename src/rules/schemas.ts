@@ -4,7 +4,7 @@ import { MAX_RULES_APPLIED, MAX_STORED_TAGS } from "../events/rules";
 import { EventCreateSchema, EventSchema } from "../events/schemas";
 import { distinct } from "../http/distinct";
 import { pageQuery, pageSchema } from "../http/pagination";
-import { countNumber, int32IdNumber } from "../http/params";
+import { booleanQuery, countNumber, int32IdNumber } from "../http/params";
 import { optionalText, requiredText, text } from "../http/text";
 import { utcTimestamp } from "../http/timestamp";
 import { MAX_MATCHERS, MatcherSchema, valueField } from "../matchers/language";
@@ -231,10 +231,7 @@ export const RulePageSchema = pageSchema(RuleSchema, "RulePage");
 
 export const RuleListQuerySchema = z.object({
   ...pageQuery,
-  enabled: z
-    .enum(["true", "false"], { error: "Must be true or false." })
-    .optional()
-    .openapi({ description: "Only enabled (or only disabled) rules" }),
+  enabled: booleanQuery("Only enabled (or only disabled) rules"),
 });
 
 export const RuleTestSchema = z
