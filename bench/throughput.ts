@@ -50,13 +50,20 @@ export async function throughputMode(
     for (let round = 1; round <= load.rounds; round++) {
       for (const s of list) {
         const waits = waitSampler(stack.postgresUrl);
-        const { result } = await runScenario({ ...server, components }, s, ctx, shape, waits);
+        const sampler = { name: "sampler", pid: await waits.open() };
+        const { result } = await runScenario({ ...server, components: [...components, sampler] }, s, ctx, shape, waits);
         const m = measured.get(s.name) as Measured;
         m.rps.push(result.rps);
         m.p50.push(result.p50);
         m.waits.push(waits.result());
+        // The sampler's backend is one of PostgreSQL's processes: its CPU is the bench's, not the load's.
+        const own = result.cpu.sampler?.total ?? 0;
         for (const [name, { total }] of Object.entries(result.cpu)) {
-          m.cpu[name] = [...(m.cpu[name] ?? []), total / Math.max(result.requests, 1)];
+          if (name === "sampler") continue;
+          m.cpu[name] = [
+            ...(m.cpu[name] ?? []),
+            (name === "postgres" ? total - own : total) / Math.max(result.requests, 1),
+          ];
         }
         log(
           `round ${round}/${load.rounds} ${s.name}: ${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(1)} ms`,
