@@ -1,4 +1,5 @@
 import type { Bundle } from "./bundle";
+import type { CpuSample } from "./cpu";
 import type { Scenario, ScenarioContext } from "./scenarios";
 import { startWorkerd } from "./servers";
 import { adminAuth, runScenario } from "./session";
@@ -51,19 +52,19 @@ export async function throughputMode(
       for (const s of list) {
         const waits = waitSampler(stack.postgresUrl);
         const sampler = { name: "sampler", pid: await waits.open() };
-        const { result } = await runScenario({ ...server, components: [...components, sampler] }, s, ctx, shape, waits);
+        const { result } = await runScenario(
+          { ...server, components: [...components, sampler] },
+          s,
+          ctx,
+          shape,
+          waits,
+        ).finally(() => waits.after());
         const m = measured.get(s.name) as Measured;
         m.rps.push(result.rps);
         m.p50.push(result.p50);
         m.waits.push(waits.result());
-        // The sampler's backend is one of PostgreSQL's processes: its CPU is the bench's, not the load's.
-        const own = result.cpu.sampler?.total ?? 0;
-        for (const [name, { total }] of Object.entries(result.cpu)) {
-          if (name === "sampler") continue;
-          m.cpu[name] = [
-            ...(m.cpu[name] ?? []),
-            (name === "postgres" ? total - own : total) / Math.max(result.requests, 1),
-          ];
+        for (const [name, ms] of Object.entries(loadCpu(result.cpu))) {
+          m.cpu[name] = [...(m.cpu[name] ?? []), ms / Math.max(result.requests, 1)];
         }
         log(
           `round ${round}/${load.rounds} ${s.name}: ${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(1)} ms`,
@@ -74,6 +75,19 @@ export async function throughputMode(
     await server.stop();
   }
   return table([...measured.values()], load);
+}
+
+/**
+ * CPU milliseconds of each component under the load: the wait sampler's backend is one of
+ * PostgreSQL's processes, but its work is the bench's, so it is taken out of PostgreSQL's.
+ */
+export function loadCpu(cpu: CpuSample): Record<string, number> {
+  const sampler = cpu.sampler?.total ?? 0;
+  return Object.fromEntries(
+    Object.entries(cpu)
+      .filter(([name]) => name !== "sampler")
+      .map(([name, { total }]) => [name, name === "postgres" ? total - sampler : total]),
+  );
 }
 
 function table(rows: Measured[], load: Load): string {

@@ -3,8 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { cpuDelta, sampleCpu } from "../../bench/cpu";
+import { loadCpu } from "../../bench/throughput";
+import { waitSampler } from "../../bench/waits";
 import { workerdConfig } from "../../bench/workerd-config";
 import { freePort } from "../../scripts/local-db";
 import { startSqlEndpoint } from "../../scripts/sql-endpoint";
@@ -130,5 +133,37 @@ describe("CPU accounting from /proc (bench item 1)", () => {
     ]);
     const used = cpuDelta(before, sampleCpu(self)).self?.total ?? 0;
     expect(used).toBeGreaterThanOrEqual(250);
+  });
+});
+
+describe("Throughput mode's wait sampler (issue 22)", () => {
+  it("names its own backend, and sees another backend's wait", async () => {
+    const postgresUrl = inject("postgresUrl");
+    const waits = waitSampler(postgresUrl);
+    const other = new pg.Client(postgresUrl);
+    await other.connect();
+    try {
+      const pid = await waits.open();
+      const { rows } = await other.query("select backend_type from pg_stat_activity where pid = $1", [pid]);
+      expect(rows).toEqual([{ backend_type: "client backend" }]);
+      // Its backend is a process of this machine, whose CPU the bench can read.
+      expect(sampleCpu([{ name: "sampler", pid }]).sampler?.processes).toBe(1);
+      await waits.before();
+      await other.query("select pg_sleep(0.3)");
+      await waits.after();
+      const result = waits.result();
+      expect(result.samples).toBeGreaterThanOrEqual(5);
+      expect(result.shares["Timeout:PgSleep"]).toBeGreaterThan(0);
+      await waits.after(); // a second stop (a failed run's) is harmless
+    } finally {
+      await other.end();
+    }
+  });
+
+  it("leaves the sampler's CPU out of PostgreSQL's and reports the rest as measured", () => {
+    const component = (total: number) => ({ total, byProgram: {}, processes: 1 });
+    expect(
+      loadCpu({ workerd: component(100), endpoint: component(20), postgres: component(50), sampler: component(8) }),
+    ).toEqual({ workerd: 100, endpoint: 20, postgres: 42 });
   });
 });
