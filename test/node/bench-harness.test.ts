@@ -154,8 +154,8 @@ describe("Throughput mode's wait sampler (issue 22)", () => {
       const result = waits.result();
       expect(result.samples).toBeGreaterThanOrEqual(5);
       expect(result.shares["Timeout:PgSleep"]).toBeGreaterThan(0);
-      await waits.after(); // a second stop (a failed run's) is harmless
     } finally {
+      await waits.after(); // a second stop (as a failed run's) is harmless
       await other.end();
     }
   });
