@@ -173,8 +173,11 @@ function changeStatement(touchesSnooze: boolean): SQL {
     ), notified as (
       ${deliveriesOf(sql`rendered`)}
     )
+    -- What concerns the whole change rides on the first row only: repeated on every row, a bulk
+    -- change's notices (every changed alert) made its result grow with the square of its ids.
     select id, verdict, version, alert, (select unknown_assignee from rules) as unknown_assignee,
-           ${noticeList(sql`rendered`)} as notices, (select json_agg(id order by id) from notified) as deliveries
+           case when ord = 1 then ${noticeList(sql`rendered`)} end as notices,
+           case when ord = 1 then (select json_agg(id order by id) from notified) end as deliveries
     from shown order by ord`;
 }
 
