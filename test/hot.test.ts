@@ -44,6 +44,14 @@ describe("hot statements", () => {
     expect(await installed()).toEqual(expected());
   });
 
+  it("every function keeps generic plans (left to choose, PostgreSQL re-planned the change statement on every call)", async () => {
+    const { rows } = await db().execute<{ proname: string; config: string[] | null }>(
+      sql`select proname, proconfig as config from pg_proc where proname like 'vigil!_hot!_%' escape '!' order by 1`,
+    );
+    expect(rows.map((r) => r.proname)).toEqual(expected());
+    for (const row of rows) expect(row.config, row.proname).toEqual(["plan_cache_mode=force_generic_plan"]);
+  });
+
   it("an ingest and a PATCH run through their functions, answering as ever", async () => {
     const before = { ingest: await calls(nameOf(oneEvent)), change: await calls(nameOf(statusChange)) };
     const res = await api("/api/events/", {
