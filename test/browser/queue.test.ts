@@ -136,6 +136,34 @@ describe("the alert queue (contract section 14)", () => {
     expect(await rowIds(page)).not.toContain(half);
   });
 
+  it("says which typed tags it left out (not tags, or beyond ten) and applies the rest", async () => {
+    const admin = await createUser("admin");
+    const token = await tokenFor(admin);
+    const t = `q-${crypto.randomUUID().slice(0, 8)}`;
+    const tagged = await raiseAlert(token, { tags: [t] });
+    const { page } = await openConsole(browser(), "/alerts");
+    await signIn(page, await createUser("analyst"));
+    await page.locator(`tr[data-alert-id="${tagged}"]`).waitFor();
+    const tagsField = page.getByRole("textbox", { name: /^Tags/ });
+    const hint = page.locator("#tags-hint");
+
+    // Said while typing, before anything is applied.
+    await tagsField.fill(`${t} not/a/tag`);
+    await expect.poll(() => hint.textContent()).toMatch(/^Not tags, left out: not\/a\/tag /);
+    // Applied: the valid tag filters the queue, and the field and its hint say what was left out.
+    await tagsField.press("Enter");
+    await page.waitForURL(`**/alerts?tag=${t}`);
+    await expect.poll(() => tagsField.inputValue()).toBe(t);
+    await expect.poll(() => hint.textContent()).toMatch(/^Not tags, left out: not\/a\/tag /);
+    await expect.poll(() => rowIds(page)).toEqual([tagged]);
+    // Typing again clears it; more than ten tags names the ones beyond.
+    const eleven = Array.from({ length: 11 }, (_, i) => `${t}-${i}`);
+    await tagsField.fill(eleven.join(" "));
+    await expect.poll(() => hint.textContent()).toBe(`At most 10 tags; left out: ${t}-10.`);
+    await tagsField.fill(t);
+    await expect.poll(() => hint.textContent()).toBe("All must be on the alert. Enter to apply.");
+  });
+
   it("an old link to the filtered queue (at /, before the dashboard) still opens the queue", async () => {
     const { page } = await openConsole(browser(), "/?status=Open");
     await signIn(page, await createUser("analyst"));

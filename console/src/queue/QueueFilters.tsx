@@ -2,7 +2,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { ALERT_SEVERITIES, ALERT_STATUSES } from "../api/types";
 import { navigate } from "../router";
 import { RangePicker } from "../ui/RangePicker";
-import { type QueueFilters, queueHref, searchable, tagsFrom } from "./filters";
+import { type QueueFilters, queueHref, searchable, tagsFrom, tagsLeftOut } from "./filters";
 
 const SOMEONE = "user";
 
@@ -17,6 +17,9 @@ export function QueueFilterBar({ filters, onReload }: { filters: QueueFilters; o
   const [q, setQ] = useState(filters.q);
   const shownTags = filters.tags.join(" ");
   const [tags, setTags] = useState(shownTags);
+  // What the last Apply left out of the typed tags (the field then shows only those applied), said
+  // while those are the filter's tags: Back or Forward to other tags drops it.
+  const [leftOut, setLeftOut] = useState({ applied: "", message: "" });
   // Back and Forward change the filters under us.
   useEffect(() => setChoice(named ? SOMEONE : filters.assignee), [named, filters.assignee]);
   useEffect(() => setQ(filters.q), [filters.q]);
@@ -39,6 +42,7 @@ export function QueueFilterBar({ filters, onReload }: { filters: QueueFilters; o
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
     const username = form.get("assignee_name");
+    setLeftOut({ applied: tagsFrom([tags]).join(" "), message: leftOutHint(tags) });
     apply({
       q: q.trim(),
       tags: tagsFrom([tags]),
@@ -70,10 +74,15 @@ export function QueueFilterBar({ filters, onReload }: { filters: QueueFilters; o
           value={tags}
           placeholder="pci env:prod"
           aria-describedby="tags-hint"
-          onInput={(e: Event) => setTags(value(e))}
+          onInput={(e: Event) => {
+            setTags(value(e));
+            setLeftOut({ applied: "", message: "" });
+          }}
         />
-        <span id="tags-hint" class="hint">
-          All must be on the alert. Enter to apply.
+        <span id="tags-hint" class="hint" aria-live="polite">
+          {leftOutHint(tags) ||
+            (leftOut.applied === shownTags && leftOut.message) ||
+            "All must be on the alert. Enter to apply."}
         </span>
       </label>
       <label>
@@ -126,4 +135,13 @@ export function QueueFilterBar({ filters, onReload }: { filters: QueueFilters; o
       </button>
     </form>
   );
+}
+
+/** Says which typed tags a filter cannot take (the API's rule: tagsFrom), or "" when it takes them all. */
+function leftOutHint(typed: string): string {
+  const { invalid, beyond } = tagsLeftOut([typed]);
+  const parts = [];
+  if (invalid.length) parts.push(`Not tags, left out: ${invalid.join(", ")} (a-z, 0-9 and : _ . - only, at most 64).`);
+  if (beyond.length) parts.push(`At most 10 tags; left out: ${beyond.join(", ")}.`);
+  return parts.join(" ");
 }

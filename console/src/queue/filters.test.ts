@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Alert } from "../api/types";
-import { alertsRequest, filtersFrom, matches, PAGE_SIZE, queueHref, tagsFrom } from "./filters";
+import { alertsRequest, filtersFrom, matches, PAGE_SIZE, queueHref, tagsFrom, tagsLeftOut } from "./filters";
 
 const NOW = Date.parse("2026-11-24T12:00:00Z");
 
@@ -70,6 +70,16 @@ describe("queue filters in the console URL", () => {
   it("take tags as typed (case, commas, repeats) and as the API does: at most ten, all must be on the alert", () => {
     expect(tagsFrom(["PCI, env:prod  pci", "team.blue"])).toEqual(["pci", "env:prod", "team.blue"]);
     expect(tagsFrom(Array.from({ length: 12 }, (_, i) => `t${i}`))).toHaveLength(10);
+    // What they leave out, said to the person who typed it.
+    expect(tagsLeftOut(["PCI, bad!tag pci", "x".repeat(65)])).toEqual({
+      invalid: ["bad!tag", "x".repeat(65)],
+      beyond: [],
+    });
+    expect(tagsLeftOut([Array.from({ length: 12 }, (_, i) => `t${i}`).join(" ")])).toEqual({
+      invalid: [],
+      beyond: ["t10", "t11"],
+    });
+    expect(tagsLeftOut(["pci, env:prod"])).toEqual({ invalid: [], beyond: [] });
     const alert = { status: "Open", severity: "High", assignee: null, created_at: "2026-11-24T11:00:00Z" } as Alert;
     const f = (query: string) => filtersFrom(new URLSearchParams(query));
     expect(matches({ ...alert, tags: ["env:prod", "pci"] }, f("tag=pci&tag=env:prod"), "ana")).toBe(true);

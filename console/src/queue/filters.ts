@@ -29,10 +29,20 @@ export type QueueFilters = {
 const TAG = /^[a-z0-9:_.-]{1,64}$/;
 const MAX_TAG_FILTERS = 10;
 
+const typedTags = (values: string[]) => values.flatMap((v) => v.toLowerCase().split(/[\s,]+/)).filter(Boolean);
+
 /** Tags as typed or linked (`PCI, env:prod`): lower case, valid, once each, at most ten. */
 export function tagsFrom(values: string[]): string[] {
-  const tags = values.flatMap((v) => v.toLowerCase().split(/[\s,]+/)).filter((t) => TAG.test(t));
-  return [...new Set(tags)].slice(0, MAX_TAG_FILTERS);
+  return [...new Set(typedTags(values).filter((t) => TAG.test(t)))].slice(0, MAX_TAG_FILTERS);
+}
+
+/** What tagsFrom() leaves out of what was typed, for the filter to say so: not tags, and beyond ten. */
+export function tagsLeftOut(values: string[]): { invalid: string[]; beyond: string[] } {
+  const typed = [...new Set(typedTags(values))];
+  return {
+    invalid: typed.filter((t) => !TAG.test(t)),
+    beyond: [...new Set(typed.filter((t) => TAG.test(t)))].slice(MAX_TAG_FILTERS),
+  };
 }
 
 const oneOf = <T extends string>(allowed: readonly T[], value: string | null): T | "" =>
