@@ -153,7 +153,17 @@ describe("the alert page (contract section 14)", () => {
       expect(await page.locator(".summary .tags li").allTextContents()).toEqual(["env:prod", "pci"]);
       expect(await field(page, ".summary", "Opened by")).toBe(`rule #${builtin?.id} ${builtin?.name}`);
       expect(await field(page, "section", "Tags")).toBe("env:prodpci");
-      expect(await field(page, "section", "Rules applied")).toBe(`#${pci.id}, #${builtin?.id}`);
+      // Each applied rule by id and by name, in the order they applied.
+      const applied = page.locator("section .rule-names li");
+      await expect
+        .poll(() => applied.allTextContents())
+        .toEqual([`#${pci.id} PCI segment`, `#${builtin?.id} ${builtin?.name}`]);
+      // A rule deleted since keeps its id on the event, and says it is gone.
+      expect((await api(`/api/rules/${pci.id}/`, { method: "DELETE", token })).status).toBe(204);
+      await page.reload();
+      await expect
+        .poll(() => applied.allTextContents())
+        .toEqual([`#${pci.id} (deleted)`, `#${builtin?.id} ${builtin?.name}`]);
       // A tag leads to the queue filtered by it.
       await page.locator(".summary").getByRole("link", { name: "pci" }).click();
       await page.waitForURL("**/alerts?tag=pci");

@@ -1,4 +1,6 @@
-import type { EventView } from "../api/types";
+import { useEffect, useState } from "hono/jsx/dom";
+import type { EventView, Rule } from "../api/types";
+import { useServices } from "../context";
 import { SeverityBadge, Tags, Time, Untrusted } from "../ui/bits";
 import { formatValue } from "../ui/format";
 import { Scroll } from "../ui/Scroll";
@@ -43,16 +45,14 @@ export function EventDetails({ event }: { event: EventView }) {
         </dd>
         <dt>Rules applied</dt>
         <dd>
-          {event.rules_applied.length ? (
-            event.rules_applied.map((id) => `#${id}`).join(", ")
-          ) : (
-            <span class="muted">None</span>
-          )}
+          {event.rules_applied.length ? <RuleNames ids={event.rules_applied} /> : <span class="muted">None</span>}
         </dd>
         {event.suppressed_by_rule !== null && (
           <>
             <dt>Suppressed by</dt>
-            <dd>rule #{event.suppressed_by_rule}</dd>
+            <dd>
+              <RuleNames ids={[event.suppressed_by_rule]} />
+            </dd>
           </>
         )}
       </dl>
@@ -81,5 +81,58 @@ export function EventDetails({ event }: { event: EventView }) {
         </Scroll>
       )}
     </section>
+  );
+}
+
+/** A rule's name once read; null: the rule was deleted since (events keep its id). */
+type Named = Map<number, string | null>;
+
+/**
+ * Rules an event names by id, in its order, each with its name as it is now (read when the page
+ * opens: an id alone says nothing to the analyst). Until the names arrive, or if they cannot be
+ * read, the ids stand alone.
+ */
+function RuleNames({ ids }: { ids: number[] }) {
+  const { session } = useServices();
+  const [named, setNamed] = useState<Named>(new Map());
+  const key = ids.join(",");
+  useEffect(() => {
+    let current = true;
+    Promise.all(
+      key.split(",").map(async (id): Promise<[number, string | null] | null> => {
+        const res = await session.fetch(`/api/rules/${id}/`);
+        if (res.status === 404) return [Number(id), null];
+        return res.ok ? [Number(id), ((await res.json()) as Rule).name] : null;
+      }),
+    )
+      .then((pairs) => {
+        if (current) setNamed(new Map(pairs.filter((p) => p !== null)));
+      })
+      .catch(() => {});
+    return () => {
+      current = false;
+    };
+  }, [session, key]);
+  return (
+    <ul class="rule-names">
+      {ids.map((id) => {
+        const name = named.get(id);
+        return (
+          <li key={id}>
+            <a href="/rules">#{id}</a>
+            {name === null ? (
+              <span class="muted"> (deleted)</span>
+            ) : (
+              name !== undefined && (
+                <>
+                  {" "}
+                  <Untrusted text={name} />
+                </>
+              )
+            )}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
