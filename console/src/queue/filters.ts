@@ -29,20 +29,21 @@ export type QueueFilters = {
 const TAG = /^[a-z0-9:_.-]{1,64}$/;
 const MAX_TAG_FILTERS = 10;
 
-const typedTags = (values: string[]) => values.flatMap((v) => v.toLowerCase().split(/[\s,]+/)).filter(Boolean);
+/** The words typed (`PCI, env:prod`), lower case, once each. */
+const typedTags = (values: string[]) => [
+  ...new Set(values.flatMap((v) => v.toLowerCase().split(/[\s,]+/)).filter(Boolean)),
+];
+const isTag = (t: string) => TAG.test(t);
 
 /** Tags as typed or linked (`PCI, env:prod`): lower case, valid, once each, at most ten. */
 export function tagsFrom(values: string[]): string[] {
-  return [...new Set(typedTags(values).filter((t) => TAG.test(t)))].slice(0, MAX_TAG_FILTERS);
+  return typedTags(values).filter(isTag).slice(0, MAX_TAG_FILTERS);
 }
 
 /** What tagsFrom() leaves out of what was typed, for the filter to say so: not tags, and beyond ten. */
 export function tagsLeftOut(values: string[]): { invalid: string[]; beyond: string[] } {
-  const typed = [...new Set(typedTags(values))];
-  return {
-    invalid: typed.filter((t) => !TAG.test(t)),
-    beyond: [...new Set(typed.filter((t) => TAG.test(t)))].slice(MAX_TAG_FILTERS),
-  };
+  const typed = typedTags(values);
+  return { invalid: typed.filter((t) => !isTag(t)), beyond: typed.filter(isTag).slice(MAX_TAG_FILTERS) };
 }
 
 const oneOf = <T extends string>(allowed: readonly T[], value: string | null): T | "" =>
